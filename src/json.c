@@ -1,0 +1,1 @@
+/* json: not written yet */

@@ -1,0 +1,1 @@
+/* scan_lex: not written yet */

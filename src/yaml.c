@@ -1,0 +1,1 @@
+/* yaml: not written yet */
