@@ -31,7 +31,8 @@ MODULES = [
     ("yaml", ["yaml.c"]),
     ("skill", ["skill.c"]),
     ("scan", ["scan_lex.c", "scan.c"]),
-    ("sandbox", ["sandbox.c", "sandbox_linux.c"]),
+    ("sandbox", ["sandbox.c", "sandbox_seccomp.c", "sandbox_landlock.c", "sandbox_cgroup.c",
+                 "sandbox_linux.c"]),
 ]
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')

@@ -1,1 +1,200 @@
-/* sandbox: not written yet */
+/* ===================================================================== sandbox ===
+ *
+ * Runs a command (a skill's python, node or bash script, or any program) as a child
+ * confined by the kernel, with the input on stdin and both outputs captured.
+ *
+ * Levels:
+ *   1  no isolation, but the resource limits, the wall-clock timeout and a clean
+ *      environment still apply.
+ *   2  the sandbox: new user, mount, PID, network, IPC and UTS namespaces, a private
+ *      read-only root, a size-capped tmpfs as the only writable place, seccomp-bpf,
+ *      Landlock, no capabilities, no_new_privs, resource limits and a cgroup.
+ *   3  level 2 after the static scanner's gate (the host confirms risky findings).
+ *
+ * Fail closed: when the kernel refuses a layer that the level needs, spawning fails with
+ * the layer's SL_ESANDBOX_* code and a message that names the layer and the likely fix.
+ * A layer is skipped only when the policy waives it by name (`waive_layers`), and every
+ * result lists the layers that were active.
+ *
+ * Two ways to run:
+ *   blocking      sl_sandbox_exec() returns when the run is over.
+ *   non-blocking  sl_sandbox_spawn(), then sl_sandbox_poll() from the host's own loop; the
+ *                 fd from sl_sandbox_fd() becomes readable whenever poll can make progress,
+ *                 so a game or editor can add it to its own poll/epoll set.
+ *
+ * Thread safety: a policy is read-only during a spawn; a run object belongs to one thread
+ * at a time. Spawning from several threads at once is safe.
+ */
+
+/* Isolation layers, as bits of sl_sandbox_result.layers and sl_sandbox_policy.waive_layers. */
+#define SL_LAYER_USERNS (1u << 0)
+#define SL_LAYER_MOUNTNS (1u << 1)
+#define SL_LAYER_PIDNS (1u << 2)
+#define SL_LAYER_NETNS (1u << 3)
+#define SL_LAYER_IPCNS (1u << 4)
+#define SL_LAYER_UTSNS (1u << 5)
+#define SL_LAYER_SECCOMP (1u << 6)
+#define SL_LAYER_LANDLOCK (1u << 7)
+#define SL_LAYER_CGROUP (1u << 8)
+#define SL_LAYER_RLIMITS (1u << 9)
+#define SL_LAYER_NO_NEW_PRIVS (1u << 10)
+#define SL_LAYER_SCAN (1u << 11)
+#define SL_LAYER_COUNT 12
+
+/* Returns the short name of one layer bit ("userns", "seccomp", ...), or "unknown". */
+SKILLLITE_API const char *sl_sandbox_layer_name(unsigned layer);
+
+/* Writes the names of the layers in `layers` separated by spaces into `out` (always
+ * NUL-terminated, truncated to `size`). Returns `out`. */
+SKILLLITE_API char *sl_sandbox_layers_str(unsigned layers, char *out, size_t size);
+
+/* Which limit ended a run, for a host to switch on. */
+typedef enum sl_sandbox_limit {
+    SL_LIMIT_NONE = 0,      /* the command ended by itself (exit or its own signal) */
+    SL_LIMIT_TIMEOUT = 1,   /* wall-clock timeout */
+    SL_LIMIT_CPU = 2,       /* CPU time (RLIMIT_CPU) */
+    SL_LIMIT_MEMORY = 3,    /* memory (cgroup OOM kill or the data rlimit) */
+    SL_LIMIT_PIDS = 4,      /* process/thread count */
+    SL_LIMIT_OUTPUT = 5,    /* captured output over its cap with kill_on_output_limit set */
+    SL_LIMIT_FILE_SIZE = 6, /* RLIMIT_FSIZE (SIGXFSZ) or the output folder quota */
+    SL_LIMIT_KILLED = 7     /* the host called sl_sandbox_kill() */
+} sl_sandbox_limit;
+
+/* Returns "none", "timeout", "cpu", "memory", "pids", "output", "file_size" or "killed". */
+SKILLLITE_API const char *sl_sandbox_limit_name(int limit);
+
+/* Everything a run may do. Fill with sl_sandbox_policy_init(), then edit. String arrays
+ * are NULL-terminated and only read during the spawn call. */
+typedef struct sl_sandbox_policy {
+    int level;                     /* 1, 2 or 3; default 2 */
+
+    /* Limits. 0 means "no limit" only where noted. */
+    uint32_t timeout_ms;           /* wall clock; default 30000 */
+    uint32_t cpu_seconds;          /* RLIMIT_CPU; default 30 */
+    uint64_t memory_bytes;         /* cgroup memory.max, else RLIMIT_DATA; default 512 MiB */
+    uint32_t max_processes;        /* cgroup pids.max, else RLIMIT_NPROC; default 64 */
+    uint32_t max_open_files;       /* RLIMIT_NOFILE; default 256 */
+    uint64_t max_file_bytes;       /* RLIMIT_FSIZE; default 64 MiB */
+    uint64_t tmpfs_bytes;          /* size of the private /tmp and /dev/shm; default 64 MiB */
+    size_t stdout_max;             /* bytes of stdout kept; default 1 MiB */
+    size_t stderr_max;             /* bytes of stderr kept; default 1 MiB */
+    int kill_on_output_limit;      /* 1: kill the run when an output passes its cap; default 0
+                                      (the rest is read and dropped; `*_truncated` is set) */
+
+    /* Filesystem. Paths are host paths. */
+    const char *work_dir;          /* bound read-only at /skill and used as the cwd; may be NULL */
+    const char *output_dir;        /* optional host folder bound read-write at /output */
+    uint64_t output_quota_bytes;   /* bytes the run may add under output_dir; default 64 MiB */
+    const char *const *read_only_paths;  /* extra host paths bound read-only at the same path */
+    const char *const *read_write_paths; /* extra host paths bound read-write at the same path */
+
+    /* Network. */
+    int network;                   /* 0: empty network namespace with loopback (default);
+                                      1: share the host network */
+    const char *const *allowed_domains; /* reserved for a domain allowlist; must be NULL */
+
+    /* Processes. */
+    int allow_subprocess;          /* 1: the payload may exec other programs (a bash script
+                                      always may run the system's command folders); default 0 */
+
+    /* Identity. -1 picks the default: the caller's uid/gid, or nobody (65534) when the caller
+       is root, because the payload must never be host uid 0. */
+    int64_t uid;
+    int64_t gid;
+
+    /* Environment: empty plus PATH, HOME=/tmp, TMPDIR=/tmp, LANG=C.UTF-8, then these. */
+    const char *const *env_pass;   /* names copied from the host environment when set */
+    const char *const *env_set;    /* "NAME=value" entries */
+
+    unsigned waive_layers;         /* SL_LAYER_* bits that may be missing at level 2 */
+
+    const sl_allocator *alloc;     /* NULL: default allocator */
+    sl_log_fn log;                 /* optional diagnostics */
+    void *log_user;
+} sl_sandbox_policy;
+
+/* Fills `policy` with the defaults documented above. */
+SKILLLITE_API void sl_sandbox_policy_init(sl_sandbox_policy *policy);
+
+/* Outcome of a run. Outputs are NUL-terminated (the NUL is not counted) and owned by the
+ * result; free them with sl_sandbox_result_free(). */
+typedef struct sl_sandbox_result {
+    int exited;                    /* 1 when the command exited normally */
+    int exit_code;                 /* its exit status when `exited` */
+    int signal;                    /* the terminating signal, 0 when `exited` */
+    int limit;                     /* an sl_sandbox_limit: which limit ended the run */
+
+    char *stdout_data;
+    size_t stdout_len;
+    int stdout_truncated;          /* 1 when stdout passed stdout_max and was cut */
+    char *stderr_data;
+    size_t stderr_len;
+    int stderr_truncated;
+
+    uint64_t wall_ns;              /* from spawn to the end of the run */
+    uint64_t cpu_ns;               /* user + system CPU time of the run's processes */
+    uint64_t peak_memory_bytes;    /* cgroup peak, else the largest child's max RSS */
+    unsigned layers;               /* SL_LAYER_* bits that were active */
+    int landlock_abi;              /* Landlock ABI used, 0 when none */
+    uint64_t output_bytes_written; /* bytes added under output_dir */
+
+    const sl_allocator *alloc;     /* allocator of the outputs */
+} sl_sandbox_result;
+
+/* Frees the outputs and zeroes the result. NULL does nothing. */
+SKILLLITE_API void sl_sandbox_result_free(sl_sandbox_result *result);
+
+/* Runs `argv` (argv[0] is an absolute path or a name looked up in PATH) under `policy`
+ * with `input` on stdin, and waits for the end. Returns SL_OK when the command ran, even if
+ * it failed or a limit ended it (see `result`); otherwise an error code with `err` filled
+ * and `result` zeroed: SL_EINVAL, SL_ESANDBOX_* for a layer the kernel refused, SL_ENOMEM. */
+SKILLLITE_API int sl_sandbox_exec(const sl_sandbox_policy *policy, const char *const *argv,
+                                  const void *input, size_t input_len,
+                                  sl_sandbox_result *result, sl_error *err);
+
+/* A run in progress (non-blocking API). */
+typedef struct sl_sandbox_run sl_sandbox_run;
+
+/* Starts `argv` under `policy` and returns at once. The input is copied. Returns SL_OK with
+ * `*run` set, or an error as for sl_sandbox_exec. */
+SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *const *argv,
+                                   const void *input, size_t input_len,
+                                   sl_sandbox_run **run, sl_error *err);
+
+/* Returns a file descriptor that becomes readable when sl_sandbox_poll() can make progress
+ * (output arrived, the command ended, the deadline passed). Owned by the run. */
+SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run);
+
+/* Advances the run, waiting at most `timeout_ms` (0: do not wait, -1: until the end).
+ * Returns SL_EAGAIN while it is running and SL_OK once it has ended, after which
+ * sl_sandbox_take_result() hands over the result. */
+SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error *err);
+
+/* Kills every process of the run; the next poll reports the end with SL_LIMIT_KILLED. */
+SKILLLITE_API void sl_sandbox_kill(sl_sandbox_run *run);
+
+/* Moves the finished run's result into `result`. Returns SL_ESTATE while running. */
+SKILLLITE_API int sl_sandbox_take_result(sl_sandbox_run *run, sl_sandbox_result *result);
+
+/* Kills the run if it is still going, reaps it and frees everything. NULL does nothing. */
+SKILLLITE_API void sl_sandbox_free(sl_sandbox_run *run);
+
+/* What this kernel offers, for `skilllite status` and for hosts that want to decide early. */
+typedef struct sl_sandbox_support {
+    unsigned available;            /* SL_LAYER_* bits the kernel offers to this process */
+    int landlock_abi;              /* highest Landlock ABI, 0 when none */
+    int cgroup_version;            /* 2, 1, or 0 when no usable cgroup */
+    char reasons[SL_LAYER_COUNT][160]; /* for each missing layer: why, and how to enable it */
+} sl_sandbox_support;
+
+/* Probes the kernel (forks a short-lived child for the namespace checks). */
+SKILLLITE_API int sl_sandbox_probe(sl_sandbox_support *support, sl_error *err);
+
+/* Runs `skill`'s entry point with its interpreter (python3, node or bash, looked up in
+ * PATH) under `policy`, with `input_json` on stdin. The skill folder becomes the policy's
+ * work_dir (read-only at /skill) unless the policy sets another. Returns as
+ * sl_sandbox_exec, plus SL_ESKILL_NO_ENTRY when the skill has no entry point and
+ * SL_ESKILL_LANGUAGE when its language is unknown. */
+SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *policy,
+                               const char *input_json, size_t input_len,
+                               sl_sandbox_result *result, sl_error *err);

@@ -1,0 +1,1 @@
+/* sandbox_landlock: not written yet */

@@ -1,0 +1,1 @@
+/* sandbox_seccomp: not written yet */
