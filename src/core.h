@@ -8,7 +8,11 @@
  * `static` (one translation unit only), or SKILLLITE_API yourself for a DLL build. */
 #ifndef SKILLLITE_API
 #ifdef SKILLLITE_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define SKILLLITE_API static __attribute__((unused))
+#else
 #define SKILLLITE_API static
+#endif
 #else
 #define SKILLLITE_API extern
 #endif
