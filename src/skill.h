@@ -122,11 +122,13 @@ typedef struct sl_skill sl_skill;
  * the name such as `skill.md` or `SKILL.MD`), parses and validates it with the folder's
  * name, and resolves the entry point inside the folder.
  *
- * Entry point: the frontmatter's `entry_point` (a relative path that must stay inside the
- * folder after resolving symlinks), else `scripts/main.*`, then `scripts/index.*` (in the
- * extension order .py .js .mjs .cjs .sh .bash), else the only script in `scripts/` (a file
- * with one of those extensions or a recognised shebang). A skill without any is still
- * loaded (instruction-only skills exist) and sl_skill_entry_point returns "".
+ * Entry point: the frontmatter's `entry_point`, a relative path that must stay inside the
+ * folder after resolving symlinks. Without it, `scripts/main.*`, then `scripts/index.*`
+ * (extensions tried in the order .py .js .mjs .cjs .sh .bash), else the only script in
+ * `scripts/`, meaning a file with one of those extensions or a recognised shebang. A skill
+ * without any is still loaded, because instruction-only skills exist, and
+ * sl_skill_entry_point returns "". A declared entry_point that is rejected is not replaced
+ * by a guess.
  *
  * `opt` may be NULL for the defaults. On success returns SL_OK and stores a new skill in
  * `*out` (free with sl_skill_free). On failure returns SL_EINVAL (NULL argument),
@@ -213,8 +215,8 @@ SKILLLITE_API const sl_diagnostic *sl_skill_diagnostic_at(const sl_skill *skill,
 /* A sorted list of skill folder paths from sl_skill_discover. */
 typedef struct sl_skill_dir_list sl_skill_dir_list;
 
-/* Finds skill folders under `root`: `root` itself when it holds a SKILL.md (any case of
- * the name), otherwise every child and grandchild folder that holds one. A skill folder is
+/* Finds skill folders under `root`: `root` itself when it contains a SKILL.md (any case of
+ * the name), otherwise every child and grandchild folder that contains one. A skill folder is
  * not searched further, so files below it belong to it. Folders whose name starts with
  * `.` and `node_modules` are skipped (`root` itself may be a dot-folder), symlinked
  * folders below `root` are not followed, and paths are `root` + "/" + relative path in
