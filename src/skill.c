@@ -597,15 +597,16 @@ static int sl__skill_check_description(sl_skill *skill)
     size_t at = sl__skill_where(skill, key, v);
     size_t count;
 
+    /* NOTE: a missing or empty description is a warning, not an error: the skill still
+     * runs, and YAML readers accept such files, but an agent cannot choose the skill well
+     * without one. */
     if (v == NULL) {
-        return sl__skill_diag(skill, SL_SEVERITY_ERROR, SL_SKILL_CHECK_DESCRIPTION,
-                              SL_ESKILL_FIELD, at,
+        return sl__skill_diag(skill, SL_SEVERITY_WARNING, SL_SKILL_CHECK_DESCRIPTION, SL_OK, at,
                               "description is missing; add `description:` saying what the "
                               "skill does and when to use it");
     }
     if (sl_value_kind(v) != SL_VALUE_STRING || !sl__skill_has_text(s)) {
-        return sl__skill_diag(skill, SL_SEVERITY_ERROR, SL_SKILL_CHECK_DESCRIPTION,
-                              SL_ESKILL_FIELD, at,
+        return sl__skill_diag(skill, SL_SEVERITY_WARNING, SL_SKILL_CHECK_DESCRIPTION, SL_OK, at,
                               "description is %s; write one string saying what the skill "
                               "does and when to use it",
                               sl_value_kind(v) != SL_VALUE_STRING ? sl__skill_kind(v)

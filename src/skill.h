@@ -25,7 +25,7 @@
  *   name not lowercase a-z 0-9 and single hyphens,     WARNING   SL_SKILL_CHECK_NAME
  *     leading or trailing hyphen, over 64 characters
  *   name differs from the folder name                  WARNING   SL_SKILL_CHECK_NAME_DIR
- *   description missing, empty, blank or not a string  ERROR     SL_SKILL_CHECK_DESCRIPTION
+ *   description missing, empty, blank or not a string  WARNING   SL_SKILL_CHECK_DESCRIPTION
  *   description over 1024 code points                  WARNING   SL_SKILL_CHECK_DESCRIPTION
  *   compatibility not a string, empty, over 500        WARNING   SL_SKILL_CHECK_COMPATIBILITY
  *   license not a string                               WARNING   SL_SKILL_CHECK_LICENSE

@@ -137,30 +137,29 @@ TEST(skill_name_differs_from_folder)
     sl_skill_free(skill);
 }
 
-TEST(skill_missing_description_fails)
+TEST(skill_missing_description_warns)
 {
     sl_skill *skill = NULL;
     sl_error err;
     const sl_diagnostic *d;
 
-    CHECK_INT(load_fixture("no-description", 0, &skill, &err), SL_ESKILL_FIELD);
-    CHECK(skill == NULL);
-    CHECK_INT(err.line, 2);
-    CHECK_INT(err.column, 1);
-    CHECK_INT(err.offset, 4);
-    CHECK(strstr(err.message, "no-description/SKILL.md:2:1: description is missing") != NULL);
-
-    CHECK_INT(load_fixture("no-description", SL_SKILL_KEEP_ON_ERROR, &skill, &err),
-              SL_ESKILL_FIELD);
+    CHECK_INT(load_fixture("no-description", 0, &skill, &err), SL_OK);
     REQUIRE(skill != NULL);
     REQUIRE(sl_skill_diagnostic_count(skill) == 1);
     d = sl_skill_diagnostic_at(skill, 0);
-    CHECK_INT(d->severity, SL_SEVERITY_ERROR);
+    CHECK_INT(d->severity, SL_SEVERITY_WARNING);
     CHECK_INT(d->check, SL_SKILL_CHECK_DESCRIPTION);
-    CHECK_INT(d->result, SL_ESKILL_FIELD);
+    CHECK_INT(d->line, 2);
+    CHECK_INT(d->column, 1);
+    CHECK_INT(d->offset, 4);
+    CHECK(strstr(d->message, "description is missing") != NULL);
+    CHECK_STR(sl_skill_description(skill), "");
     CHECK_STR(sl_skill_name(skill), "no-description");
     CHECK_STR(sl_skill_license(skill), "MIT");
     sl_skill_free(skill);
+
+    CHECK_INT(load_fixture("no-description", SL_SKILL_STRICT, &skill, &err), SL_ESKILL_FIELD);
+    CHECK(skill == NULL);
 }
 
 TEST(skill_no_frontmatter_fails)
@@ -852,24 +851,36 @@ TEST(skill_length_limits_count_code_points)
     free(text);
 }
 
-TEST(skill_description_blank_or_wrong_type_fails)
+TEST(skill_description_blank_or_wrong_type_warns)
 {
     sl_skill *skill = NULL;
     sl_error err;
 
-    CHECK_INT(parse_text("---\nname: a\ndescription: \"  \"\n---\n", NULL, 0, &skill, &err),
+    CHECK_INT(parse_text("---\nname: a\ndescription: \"  \"\n---\n", NULL, SL_SKILL_STRICT,
+                         &skill, &err),
               SL_ESKILL_FIELD);
     CHECK_INT(err.line, 3);
     CHECK_INT(err.column, 14);
     CHECK(strstr(err.message, "description is blank") != NULL);
 
-    CHECK_INT(parse_text("---\nname: a\ndescription: \"\"\n---\n", NULL, 0, &skill, &err),
+    CHECK_INT(parse_text("---\nname: a\ndescription: \"\"\n---\n", NULL, SL_SKILL_STRICT, &skill,
+                         &err),
               SL_ESKILL_FIELD);
     CHECK(strstr(err.message, "SKILL.md:3:14: description is empty") != NULL);
 
-    CHECK_INT(parse_text("---\nname: a\ndescription:\n  - x\n---\n", NULL, 0, &skill, &err),
+    CHECK_INT(parse_text("---\nname: a\ndescription:\n  - x\n---\n", NULL, SL_SKILL_STRICT,
+                         &skill, &err),
               SL_ESKILL_FIELD);
     CHECK(strstr(err.message, "description is a list") != NULL);
+
+    /* Without SL_SKILL_STRICT the skill loads with a warning and an empty description. */
+    CHECK_INT(parse_text("---\nname: a\ndescription: \"\"\n---\n", NULL, 0, &skill, &err),
+              SL_OK);
+    REQUIRE(skill != NULL);
+    CHECK_INT(sl_skill_diagnostic_count(skill), 1);
+    CHECK_INT(sl_skill_diagnostic_at(skill, 0)->severity, SL_SEVERITY_WARNING);
+    CHECK_STR(sl_skill_description(skill), "");
+    sl_skill_free(skill);
 }
 
 TEST(skill_optional_fields_wrong_type_warn)
