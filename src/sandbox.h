@@ -84,7 +84,8 @@ typedef struct sl_sandbox_policy {
     /* Filesystem. Paths are host paths. */
     const char *work_dir;          /* bound read-only at /skill and used as the cwd; may be NULL */
     const char *output_dir;        /* optional host folder bound read-write at /output */
-    uint64_t output_quota_bytes;   /* bytes the run may add under output_dir; default 64 MiB */
+    uint64_t output_quota_bytes;   /* bytes the run may add under output_dir; default 64 MiB.
+                                      TODO: not enforced yet; max_file_bytes caps each file */
     const char *const *read_only_paths;  /* extra host paths bound read-only at the same path */
     const char *const *read_write_paths; /* extra host paths bound read-write at the same path */
 
@@ -95,10 +96,12 @@ typedef struct sl_sandbox_policy {
 
     /* Processes. */
     int allow_subprocess;          /* 1: the payload may exec other programs (a bash script
-                                      always may run the system's command folders); default 0 */
+                                      always may run the system's command folders); default 0.
+                                      Enforced by Landlock at level 2 only */
 
     /* Identity. -1 picks the default: the caller's uid/gid, or nobody (65534) when the caller
-       is root, because the payload must never be host uid 0. */
+       is root, because the payload must never be host uid 0. Only a root caller may pick
+       another id. The payload sees the same number inside the user namespace. */
     int64_t uid;
     int64_t gid;
 
@@ -106,7 +109,9 @@ typedef struct sl_sandbox_policy {
     const char *const *env_pass;   /* names copied from the host environment when set */
     const char *const *env_set;    /* "NAME=value" entries */
 
-    unsigned waive_layers;         /* SL_LAYER_* bits that may be missing at level 2 */
+    unsigned waive_layers;         /* SL_LAYER_SECCOMP, _LANDLOCK and _CGROUP bits that may be
+                                      missing at level 2 (a waived layer still runs when it
+                                      works); the namespaces are one unit and cannot be waived */
 
     const sl_allocator *alloc;     /* NULL: default allocator */
     sl_log_fn log;                 /* optional diagnostics */
@@ -138,7 +143,8 @@ typedef struct sl_sandbox_result {
     int landlock_abi;              /* Landlock ABI used, 0 when none */
     uint64_t output_bytes_written; /* bytes added under output_dir */
 
-    const sl_allocator *alloc;     /* allocator of the outputs */
+    const sl_allocator *alloc;     /* allocator of the outputs: the policy's pointer, which
+                                      must stay valid until sl_sandbox_result_free */
 } sl_sandbox_result;
 
 /* Frees the outputs and zeroes the result. NULL does nothing. */

@@ -1,0 +1,1015 @@
+/* Sandbox tests: real runs of /bin/sh, python3, node and bash under levels 1 and 2.
+ * Tests that need user namespaces, a cgroup or an interpreter probe for it and skip with
+ * the reason (a failure under SKILLLITE_TEST_MUST_WORK=1). */
+#define _GNU_SOURCE 1
+#include "skilllite.h"
+#include "test.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Like REQUIRE(call == SL_OK), and prints the error report on failure. */
+#define REQUIRE_OK(call)                                                            \
+    do {                                                                            \
+        int rc_ = (call);                                                           \
+        if (rc_ != SL_OK) {                                                         \
+            sl_test_fail(__FILE__, __LINE__, "%s == %d (%s: %s)", #call, rc_,       \
+                         e.stage, e.message);                                       \
+            return;                                                                 \
+        }                                                                           \
+    } while (0)
+
+/* Returns 1 when level 2 can run here; otherwise fills `reason`. */
+static int level2_ready(char *reason, size_t size)
+{
+    sl_sandbox_support s;
+    unsigned need = SL_LAYER_USERNS | SL_LAYER_MOUNTNS | SL_LAYER_PIDNS | SL_LAYER_NETNS;
+
+    if (sl_sandbox_probe(&s, NULL) != SL_OK) {
+        snprintf(reason, size, "sl_sandbox_probe failed");
+        return 0;
+    }
+    if ((s.available & need) != need) {
+        snprintf(reason, size, "namespaces unavailable: %s", s.reasons[0]);
+        return 0;
+    }
+    return 1;
+}
+
+#define NEED_LEVEL2()                                                               \
+    do {                                                                            \
+        char reason_[200];                                                             \
+        if (!level2_ready(reason_, sizeof(reason_))) {                                    \
+            SKIP(reason_);                                                             \
+        }                                                                           \
+    } while (0)
+
+/* A level 2 policy that runs on machines without a usable cgroup too. */
+static void policy_level(sl_sandbox_policy *p, int level)
+{
+    sl_sandbox_policy_init(p);
+    p->level = level;
+    p->timeout_ms = 10000;
+    p->waive_layers = SL_LAYER_CGROUP;
+}
+
+static int run_sh(const sl_sandbox_policy *p, const char *script, const char *input,
+                  sl_sandbox_result *r, sl_error *e)
+{
+    const char *argv[] = {"/bin/sh", "-c", script, NULL};
+
+    return sl_sandbox_exec(p, argv, input, input != NULL ? strlen(input) : 0, r, e);
+}
+
+/* Returns 1 when `name` resolves on PATH to a binary (not only a shim script). */
+static int have_program(const char *name)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    const char *argv[] = {name, "--version", NULL};
+    int rc;
+
+    policy_level(&p, 1);
+    rc = sl_sandbox_exec(&p, argv, NULL, 0, &r, NULL);
+    sl_sandbox_result_free(&r);
+    return rc == SL_OK;
+}
+
+/* Makes a host folder the sandbox user can write into; `tmpl` is "" on failure. */
+static void make_dir(char *tmpl)
+{
+    if (mkdtemp(tmpl) == NULL) {
+        tmpl[0] = '\0';
+        return;
+    }
+    chmod(tmpl, 0777);
+}
+
+static unsigned sandbox_uid(void)
+{
+    return geteuid() == 0 ? 65534u : (unsigned)geteuid();
+}
+
+TEST(sandbox_names_and_defaults)
+{
+    sl_sandbox_policy p;
+    char buf[64];
+
+    CHECK_STR(sl_sandbox_layer_name(SL_LAYER_SECCOMP), "seccomp");
+    CHECK_STR(sl_sandbox_layer_name(SL_LAYER_SCAN), "scan");
+    CHECK_STR(sl_sandbox_layer_name(3), "unknown");
+    CHECK_STR(sl_sandbox_layers_str(SL_LAYER_USERNS | SL_LAYER_CGROUP, buf, sizeof(buf)),
+              "userns cgroup");
+    CHECK_STR(sl_sandbox_layers_str(SL_LAYER_USERNS | SL_LAYER_CGROUP, buf, 10), "userns");
+    CHECK_STR(sl_sandbox_limit_name(SL_LIMIT_FILE_SIZE), "file_size");
+    CHECK_STR(sl_sandbox_limit_name(99), "unknown");
+    sl_sandbox_policy_init(&p);
+    CHECK_INT(p.level, 2);
+    CHECK_INT(p.timeout_ms, 30000);
+    CHECK_INT(p.memory_bytes, 512u << 20);
+    CHECK_INT(p.stdout_max, 1u << 20);
+    CHECK_INT(p.uid, -1);
+    CHECK_INT(p.waive_layers, 0);
+}
+
+TEST(sandbox_policy_errors)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {"/bin/true", NULL};
+    const char *missing[] = {"/nonexistent/program", NULL};
+
+    policy_level(&p, 0);
+    CHECK_INT(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e), SL_ESANDBOX_POLICY);
+    policy_level(&p, 1);
+    p.timeout_ms = 0;
+    CHECK_INT(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e), SL_ESANDBOX_POLICY);
+    policy_level(&p, 1);
+    p.uid = 0;
+    CHECK_INT(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e), SL_ESANDBOX_POLICY);
+    policy_level(&p, 1);
+    CHECK_INT(sl_sandbox_exec(&p, missing, NULL, 0, &r, &e), SL_ESANDBOX_EXEC);
+    CHECK_STR(e.stage, "resolve program");
+    CHECK_INT(e.sys_errno, ENOENT);
+    CHECK_INT(sl_sandbox_exec(NULL, argv, NULL, 0, &r, &e), SL_EINVAL);
+    CHECK_INT(r.stdout_data == NULL, 1);
+}
+
+TEST(sandbox_level1_exit_code_and_output)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+
+    policy_level(&p, 1);
+    REQUIRE(run_sh(&p, "read x; echo \"in:$x\"; echo oops >&2; exit 5", "abc\n", &r, &e) ==
+            SL_OK);
+    CHECK_INT(r.exited, 1);
+    CHECK_INT(r.exit_code, 5);
+    CHECK_INT(r.signal, 0);
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "in:abc\n");
+    CHECK_MEM(r.stderr_data, r.stderr_len, "oops\n");
+    CHECK_INT(r.layers & SL_LAYER_USERNS, 0);
+    CHECK_INT(r.layers & SL_LAYER_RLIMITS, SL_LAYER_RLIMITS);
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_level1_clean_env_and_uid)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char expected[128];
+    const char *pass[] = {"SL_TEST_PASSED", NULL};
+
+    setenv("SL_TEST_SECRET", "hunter2", 1);
+    setenv("SL_TEST_PASSED", "visible", 1);
+    policy_level(&p, 1);
+    p.env_pass = pass;
+    REQUIRE_OK(run_sh(&p, "echo ${SL_TEST_SECRET:-unset} ${SL_TEST_PASSED:-unset} $HOME $(id -u)",
+                   NULL, &r, &e));
+    snprintf(expected, sizeof(expected), "unset visible /tmp %u\n", sandbox_uid());
+    CHECK_MEM(r.stdout_data, r.stdout_len, expected);
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_true_and_exit_3)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {"/bin/true", NULL};
+    unsigned ns = SL_LAYER_USERNS | SL_LAYER_MOUNTNS | SL_LAYER_PIDNS | SL_LAYER_NETNS |
+                  SL_LAYER_IPCNS | SL_LAYER_UTSNS | SL_LAYER_NO_NEW_PRIVS | SL_LAYER_RLIMITS;
+
+    NEED_LEVEL2();
+    policy_level(&p, 2);
+    REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    CHECK_INT(r.exited, 1);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.stdout_len, 0);
+    CHECK_STR(r.stdout_data, "");
+    CHECK_INT(r.layers & ns, ns);
+    CHECK(r.wall_ns > 0);
+    sl_sandbox_result_free(&r);
+
+    REQUIRE_OK(run_sh(&p, "exit 3", NULL, &r, &e));
+    CHECK_INT(r.exited, 1);
+    CHECK_INT(r.exit_code, 3);
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    sl_sandbox_result_free(&r);
+
+    REQUIRE_OK(run_sh(&p, "kill -TERM $$", NULL, &r, &e));
+    CHECK_INT(r.exited, 0);
+    CHECK_INT(r.signal, SIGTERM);
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_layers_are_active)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    sl_sandbox_support s;
+    const char *argv[] = {"/bin/true", NULL};
+
+    NEED_LEVEL2();
+    sl_sandbox_probe(&s, NULL);
+    sl_sandbox_policy_init(&p);
+    p.timeout_ms = 10000;
+    p.waive_layers = (s.available & SL_LAYER_CGROUP) ? 0 : SL_LAYER_CGROUP;
+    REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    CHECK_INT(r.layers & SL_LAYER_SECCOMP, SL_LAYER_SECCOMP);
+    if (s.landlock_abi > 0) {
+        CHECK_INT(r.layers & SL_LAYER_LANDLOCK, SL_LAYER_LANDLOCK);
+        CHECK_INT(r.landlock_abi, s.landlock_abi);
+    }
+    CHECK_INT(r.layers & SL_LAYER_CGROUP, s.available & SL_LAYER_CGROUP);
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_hides_host_files_and_ids)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char canary[64];
+    char script[1024];
+    char expected[512];
+    int fd;
+
+    NEED_LEVEL2();
+    snprintf(canary, sizeof(canary), "/tmp/sl-canary-%d", (int)getpid());
+    fd = open(canary, O_CREAT | O_WRONLY, 0644);
+    REQUIRE(fd >= 0);
+    close(fd);
+    setenv("SL_TEST_SECRET", "hunter2", 1);
+    snprintf(script, sizeof(script),
+             "cat /etc/shadow >/dev/null 2>&1 && echo shadow=readable || echo shadow=denied\n"
+             "test -e /root && echo root=present || echo root=absent\n"
+             "test -e /home && echo home=present || echo home=absent\n"
+             "test -e /sys/kernel && echo sys=present || echo sys=absent\n"
+             "test -e %s && echo canary=visible || echo canary=hidden\n"
+             "(echo x > /usr/sl-probe) 2>/dev/null && echo usr=writable || echo usr=readonly\n"
+             "(echo x > /sl-probe) 2>/dev/null && echo slash=writable || echo slash=readonly\n"
+             "(echo x > /etc/passwd) 2>/dev/null && echo etc=writable || echo etc=readonly\n"
+             "echo x > /tmp/ok && echo tmp=writable\n"
+             "echo uid=$(id -u) host=$(hostname) secret=${SL_TEST_SECRET:-unset}\n"
+             "grep -E '^Cap(Eff|Prm|Bnd):' /proc/self/status\n"
+             "ls /dev | tr '\\n' ' '; echo\n",
+             canary);
+    policy_level(&p, 2);
+    REQUIRE_OK(run_sh(&p, script, NULL, &r, &e));
+    snprintf(expected, sizeof(expected),
+             "shadow=denied\nroot=absent\nhome=absent\nsys=absent\ncanary=hidden\n"
+             "usr=readonly\nslash=readonly\netc=readonly\ntmp=writable\n"
+             "uid=%u host=sandbox secret=unset\n"
+             "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"
+             "CapBnd:\t0000000000000000\n"
+             "fd full null random shm stderr stdin stdout urandom zero \n",
+             sandbox_uid());
+    CHECK_MEM(r.stdout_data, r.stdout_len, expected);
+    CHECK_INT(r.exit_code, 0);
+    sl_sandbox_result_free(&r);
+    unlink(canary);
+}
+
+TEST(sandbox_proc_shows_only_the_run)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char *tok;
+    char *save = NULL;
+    int count = 0;
+
+    NEED_LEVEL2();
+    policy_level(&p, 2);
+    REQUIRE_OK(run_sh(&p, "sleep 5 & ls /proc | grep -E '^[0-9]+$' | tr '\\n' ' '", NULL, &r,
+                   &e));
+    REQUIRE(r.stdout_data != NULL);
+    /* sh, sleep, ls, grep and tr at most; init (PID 1) is invisible because it is not
+       dumpable, and no host pid appears. */
+    for (tok = strtok_r(r.stdout_data, " ", &save); tok != NULL;
+         tok = strtok_r(NULL, " ", &save)) {
+        CHECK(atoi(tok) >= 2);
+        CHECK(atoi(tok) < 20);
+        count++;
+    }
+    CHECK(count >= 2);
+    CHECK(count <= 5);
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_network_is_private)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    struct sockaddr_in addr;
+    socklen_t len = sizeof(addr);
+    char script[1024];
+    int s;
+
+    NEED_LEVEL2();
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(s >= 0);
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(s, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+    REQUIRE(listen(s, 4) == 0);
+    REQUIRE(getsockname(s, (struct sockaddr *)&addr, &len) == 0);
+    snprintf(script, sizeof(script),
+             "import socket\n"
+             "c = socket.socket(); c.settimeout(2)\n"
+             "try:\n    c.connect(('127.0.0.1', %d)); print('host=reached')\n"
+             "except OSError as e: print('host=' + type(e).__name__)\n"
+             "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)\n"
+             "k = socket.create_connection(srv.getsockname(), timeout=2)\n"
+             "a, _ = srv.accept(); k.sendall(b'ping'); print('loopback=' + a.recv(4).decode())\n",
+             (int)ntohs(addr.sin_port));
+    {
+        const char *argv[] = {"python3", "-c", script, NULL};
+        policy_level(&p, 2);
+        REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    }
+    CHECK_MEM(r.stdout_data, r.stdout_len, "host=ConnectionRefusedError\nloopback=ping\n");
+    CHECK_MEM(r.stderr_data, r.stderr_len, "");
+    sl_sandbox_result_free(&r);
+    close(s);
+}
+
+TEST(sandbox_python_json_roundtrip)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {"python3", "-c",
+                          "import json, sys\n"
+                          "d = json.load(sys.stdin)\n"
+                          "print(json.dumps({'result': d['a'] + d['b']}))\n",
+                          NULL};
+    int level;
+
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    for (level = 1; level <= 2; level++) {
+        if (level == 2) {
+            NEED_LEVEL2();
+        }
+        policy_level(&p, level);
+        REQUIRE_OK(sl_sandbox_exec(&p, argv, "{\"a\": 15, \"b\": 27}", 18, &r, &e));
+        CHECK_MEM(r.stdout_data, r.stdout_len, "{\"result\": 42}\n");
+        CHECK_MEM(r.stderr_data, r.stderr_len, "");
+        CHECK_INT(r.exit_code, 0);
+        sl_sandbox_result_free(&r);
+    }
+}
+
+/* A python outside the system folders (pyenv here) gets its install prefix bound. */
+TEST(sandbox_python_outside_usr)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char path[1024] = "";
+    DIR *d;
+    struct dirent *ent;
+    const char *home = getenv("HOME");
+    char versions[300];
+
+    NEED_LEVEL2();
+    snprintf(versions, sizeof(versions), "%s/.pyenv/versions", home != NULL ? home : "/");
+    d = opendir(versions);
+    while (d != NULL && (ent = readdir(d)) != NULL) {
+        if (strncmp(ent->d_name, "3.", 2) == 0) {
+            snprintf(path, sizeof(path), "%s/%s/bin/python3", versions, ent->d_name);
+            if (access(path, X_OK) == 0) {
+                break;
+            }
+            path[0] = '\0';
+        }
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    if (path[0] == '\0') {
+        SKIP("no pyenv python 3 under $HOME/.pyenv/versions");
+    }
+    {
+        const char *argv[] = {path, "-c", "import sys, json; print(json.dumps([1 + 1]))", NULL};
+        policy_level(&p, 2);
+        REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+        CHECK_MEM(r.stdout_data, r.stdout_len, "[2]\n");
+        CHECK_INT(r.exit_code, 0);
+        sl_sandbox_result_free(&r);
+    }
+}
+
+TEST(sandbox_node_and_bash)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *node[] = {"node", "-e",
+                          "let d = ''; process.stdin.on('data', c => d += c).on('end', () => {"
+                          " const o = JSON.parse(d);"
+                          " console.log(JSON.stringify({result: o.a + o.b})); });",
+                          NULL};
+    const char *bash[] = {"bash", "-c", "read -r line; echo \"got:${line}\" ${BASH_VERSINFO[0]}",
+                          NULL};
+
+    NEED_LEVEL2();
+    policy_level(&p, 2);
+    if (have_program("node")) {
+        REQUIRE_OK(sl_sandbox_exec(&p, node, "{\"a\":15,\"b\":27}", 15, &r, &e));
+        CHECK_MEM(r.stdout_data, r.stdout_len, "{\"result\":42}\n");
+        CHECK_MEM(r.stderr_data, r.stderr_len, "");
+        sl_sandbox_result_free(&r);
+    }
+    REQUIRE_OK(sl_sandbox_exec(&p, bash, "hello\n", 6, &r, &e));
+    REQUIRE(r.stdout_len > 10);
+    CHECK_MEM(r.stdout_data, 10, "got:hello ");
+    CHECK_INT(r.exit_code, 0);
+    sl_sandbox_result_free(&r);
+    if (!have_program("node")) {
+        SKIP("node not found on PATH");
+    }
+}
+
+/* Returns 1 when a host process has `marker` in its command line. */
+static int host_has_process(const char *marker)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *ent;
+    int found = 0;
+
+    while (d != NULL && !found && (ent = readdir(d)) != NULL) {
+        char path[300];
+        char cmd[512];
+        ssize_t n;
+        int fd;
+        ssize_t i;
+
+        if (ent->d_name[0] < '0' || ent->d_name[0] > '9') {
+            continue;
+        }
+        snprintf(path, sizeof(path), "/proc/%s/cmdline", ent->d_name);
+        fd = open(path, O_RDONLY);
+        if (fd < 0) {
+            continue;
+        }
+        n = read(fd, cmd, sizeof(cmd) - 1);
+        close(fd);
+        if (n <= 0) {
+            continue;
+        }
+        for (i = 0; i < n; i++) {
+            if (cmd[i] == '\0') {
+                cmd[i] = ' ';
+            }
+        }
+        cmd[n] = '\0';
+        found = strstr(cmd, marker) != NULL;
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    return found;
+}
+
+TEST(sandbox_timeout_kills_the_tree)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out_dir[] = "/tmp/sl-out-XXXXXX";
+    char late[128];
+    struct timespec pause = {1, 200000000};
+
+    NEED_LEVEL2();
+    make_dir(out_dir);
+    REQUIRE(out_dir[0] != '\0');
+    policy_level(&p, 2);
+    p.timeout_ms = 500;
+    p.output_dir = out_dir;
+    REQUIRE(run_sh(&p, "(sleep 1; echo late > /output/late) & sleep 31.41592 & "
+                       "echo started > /output/started; sleep 10",
+                   NULL, &r, &e) == SL_OK);
+    CHECK_INT(r.limit, SL_LIMIT_TIMEOUT);
+    CHECK_INT(r.exited, 0);
+    CHECK_INT(r.signal, SIGKILL);
+    CHECK(r.wall_ns >= 500000000u);
+    CHECK(r.wall_ns < 1000000000u);
+    sl_sandbox_result_free(&r);
+    CHECK(!host_has_process("sleep 31.41592"));
+    snprintf(late, sizeof(late), "%s/started", out_dir);
+    CHECK_INT(access(late, F_OK), 0);
+    unlink(late);
+    nanosleep(&pause, NULL);
+    snprintf(late, sizeof(late), "%s/late", out_dir);
+    CHECK_INT(access(late, F_OK), -1);
+    unlink(late);
+    rmdir(out_dir);
+}
+
+/* Returns the state letter of `pid` from /proc ('R', 'S', 'Z', ...), or 'Z' when it is
+ * gone: a killed orphan stays a zombie until the host's init reaps it. */
+static int process_state(pid_t pid)
+{
+    char path[64];
+    char buf[256];
+    char *close_paren;
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return 'Z';
+    }
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0) {
+        return 'Z';
+    }
+    buf[n] = '\0';
+    close_paren = strrchr(buf, ')');
+    return close_paren != NULL && close_paren[1] == ' ' ? close_paren[2] : '?';
+}
+
+TEST(sandbox_level1_timeout_kills_children)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out_dir[] = "/tmp/sl-out-XXXXXX";
+    char script[256];
+    char pid_path[128];
+    char buf[32] = "";
+    int fd;
+    pid_t child;
+
+    make_dir(out_dir);
+    REQUIRE(out_dir[0] != '\0');
+    snprintf(script, sizeof(script), "sleep 30 & echo $! > %s/pid; sleep 30", out_dir);
+    policy_level(&p, 1);
+    p.timeout_ms = 300;
+    REQUIRE_OK(run_sh(&p, script, NULL, &r, &e));
+    CHECK_INT(r.limit, SL_LIMIT_TIMEOUT);
+    CHECK(r.wall_ns < 1000000000u);
+    sl_sandbox_result_free(&r);
+    snprintf(pid_path, sizeof(pid_path), "%s/pid", out_dir);
+    fd = open(pid_path, O_RDONLY);
+    REQUIRE(fd >= 0);
+    CHECK(read(fd, buf, sizeof(buf) - 1) > 0);
+    close(fd);
+    child = (pid_t)atoi(buf);
+    REQUIRE(child > 0);
+    CHECK_INT(process_state(child), 'Z');
+    unlink(pid_path);
+    rmdir(out_dir);
+}
+
+TEST(sandbox_stdout_cap)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    int level;
+
+    for (level = 1; level <= 2; level++) {
+        if (level == 2) {
+            NEED_LEVEL2();
+        }
+        policy_level(&p, level);
+        p.stdout_max = 4096;
+        REQUIRE(run_sh(&p, "head -c 10485760 /dev/zero | tr '\\0' x; echo done >&2", NULL,
+                       &r, &e) == SL_OK);
+        CHECK_INT(r.stdout_len, 4096);
+        CHECK_INT(r.stdout_truncated, 1);
+        CHECK_INT(r.stdout_data[0], 'x');
+        CHECK_INT(r.stdout_data[4095], 'x');
+        CHECK_INT(r.stdout_data[4096], '\0');
+        CHECK_MEM(r.stderr_data, r.stderr_len, "done\n");
+        CHECK_INT(r.stderr_truncated, 0);
+        CHECK_INT(r.exited, 1);
+        CHECK_INT(r.exit_code, 0);
+        CHECK_INT(r.limit, SL_LIMIT_NONE);
+        sl_sandbox_result_free(&r);
+    }
+}
+
+TEST(sandbox_output_limit_kills)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+
+    NEED_LEVEL2();
+    policy_level(&p, 2);
+    p.stdout_max = 100;
+    p.kill_on_output_limit = 1;
+    REQUIRE(run_sh(&p, "while :; do echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; done", NULL, &r,
+                   &e) == SL_OK);
+    CHECK_INT(r.limit, SL_LIMIT_OUTPUT);
+    CHECK_INT(r.stdout_len, 100);
+    CHECK_INT(r.stdout_truncated, 1);
+    CHECK_INT(r.exited, 0);
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_grandchild_does_not_hold_the_run)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    int level;
+
+    for (level = 1; level <= 2; level++) {
+        if (level == 2) {
+            NEED_LEVEL2();
+        }
+        policy_level(&p, level);
+        REQUIRE_OK(run_sh(&p, "sleep 100 & echo started", NULL, &r, &e));
+        CHECK_MEM(r.stdout_data, r.stdout_len, "started\n");
+        CHECK_INT(r.exit_code, 0);
+        CHECK(r.wall_ns < 500000000u);
+        sl_sandbox_result_free(&r);
+    }
+}
+
+TEST(sandbox_cpu_and_file_size_limits)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+
+    NEED_LEVEL2();
+    policy_level(&p, 2);
+    p.cpu_seconds = 1;
+    REQUIRE(run_sh(&p, "while :; do :; done", NULL, &r, &e) == SL_OK);
+    CHECK_INT(r.limit, SL_LIMIT_CPU);
+    CHECK_INT(r.signal, SIGXCPU);
+    /* rusage samples CPU time at scheduler ticks and may report well under the 1 s the
+       kernel enforced, so this only checks that the time was counted. */
+    CHECK(r.cpu_ns >= 500000000u);
+    sl_sandbox_result_free(&r);
+
+    policy_level(&p, 2);
+    p.max_file_bytes = 65536;
+    REQUIRE_OK(run_sh(&p, "exec head -c 1000000 /dev/zero > /tmp/big", NULL, &r, &e));
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.signal, SIGXFSZ);
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_memory_limit_with_cgroup)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    sl_sandbox_support s;
+    const char *argv[] = {"python3", "-c", "b = bytearray(256 << 20); print(len(b))", NULL};
+
+    NEED_LEVEL2();
+    sl_sandbox_probe(&s, NULL);
+    if (!(s.available & SL_LAYER_CGROUP)) {
+        SKIP("no usable cgroup (needs a delegated cgroup v2 subtree or root with v1)");
+    }
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    sl_sandbox_policy_init(&p);
+    p.memory_bytes = 64u << 20;
+    REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    CHECK_INT(r.layers & SL_LAYER_CGROUP, SL_LAYER_CGROUP);
+    CHECK_INT(r.limit, SL_LIMIT_MEMORY);
+    CHECK_INT(r.signal, SIGKILL);
+    CHECK(r.peak_memory_bytes > (32u << 20));
+    CHECK(r.peak_memory_bytes <= (64u << 20));
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_nested_userns_denied)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {"python3", "-c",
+                          "import ctypes, os\n"
+                          "libc = ctypes.CDLL(None, use_errno=True)\n"
+                          "print(libc.unshare(0x10000000), os.strerror(ctypes.get_errno()))\n",
+                          NULL};
+
+    NEED_LEVEL2();
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    policy_level(&p, 2);
+    REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    CHECK_MEM(r.stdout_data, r.stdout_len, "-1 Operation not permitted\n");
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_allow_subprocess)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    sl_sandbox_support s;
+    const char *argv[] = {"python3", "-c",
+                          "import subprocess\n"
+                          "try:\n    print(subprocess.run(['/bin/echo', 'ran'],"
+                          " capture_output=True).stdout.decode(), end='')\n"
+                          "except OSError as e: print(type(e).__name__)\n",
+                          NULL};
+
+    NEED_LEVEL2();
+    sl_sandbox_probe(&s, NULL);
+    if (s.landlock_abi == 0) {
+        SKIP("Landlock unavailable; allow_subprocess is enforced by Landlock");
+    }
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    policy_level(&p, 2);
+    REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    CHECK_MEM(r.stdout_data, r.stdout_len, "PermissionError\n");
+    sl_sandbox_result_free(&r);
+    p.allow_subprocess = 1;
+    REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    CHECK_MEM(r.stdout_data, r.stdout_len, "ran\n");
+    sl_sandbox_result_free(&r);
+}
+
+TEST(sandbox_nonblocking_poll_loop)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_sandbox_run *run = NULL;
+    sl_error e;
+    const char *argv[] = {"/bin/sh", "-c", "echo one; sleep 0.2; echo two", NULL};
+    int wakeups = 0;
+    int rc;
+
+    NEED_LEVEL2();
+    policy_level(&p, 2);
+    REQUIRE_OK(sl_sandbox_spawn(&p, argv, NULL, 0, &run, &e));
+    CHECK(sl_sandbox_fd(run) >= 0);
+    CHECK_INT(sl_sandbox_take_result(run, &r), SL_ESTATE);
+    for (;;) {
+        struct pollfd pfd;
+
+        pfd.fd = sl_sandbox_fd(run);
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        REQUIRE(poll(&pfd, 1, 2000) == 1);
+        wakeups++;
+        rc = sl_sandbox_poll(run, 0, &e);
+        if (rc != SL_EAGAIN) {
+            break;
+        }
+        REQUIRE(wakeups < 1000);
+    }
+    CHECK_INT(rc, SL_OK);
+    CHECK(wakeups >= 2);
+    REQUIRE(sl_sandbox_take_result(run, &r) == SL_OK);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "one\ntwo\n");
+    CHECK_INT(r.exit_code, 0);
+    sl_sandbox_result_free(&r);
+    sl_sandbox_free(run);
+}
+
+TEST(sandbox_kill_reports_killed)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_sandbox_run *run = NULL;
+    sl_error e;
+    const char *argv[] = {"/bin/sleep", "10", NULL};
+    int level;
+
+    for (level = 1; level <= 2; level++) {
+        if (level == 2) {
+            NEED_LEVEL2();
+        }
+        policy_level(&p, level);
+        REQUIRE_OK(sl_sandbox_spawn(&p, argv, NULL, 0, &run, &e));
+        CHECK_INT(sl_sandbox_poll(run, 50, &e), SL_EAGAIN);
+        sl_sandbox_kill(run);
+        CHECK_INT(sl_sandbox_poll(run, 2000, &e), SL_OK);
+        REQUIRE(sl_sandbox_take_result(run, &r) == SL_OK);
+        CHECK_INT(r.limit, SL_LIMIT_KILLED);
+        CHECK_INT(r.exited, 0);
+        CHECK_INT(r.signal, SIGKILL);
+        CHECK(r.wall_ns < 1000000000u);
+        sl_sandbox_result_free(&r);
+        sl_sandbox_free(run);
+    }
+}
+
+TEST(sandbox_free_while_running)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_run *run = NULL;
+    sl_error e;
+    const char *argv[] = {"/bin/sleep", "10", NULL};
+
+    NEED_LEVEL2();
+    policy_level(&p, 2);
+    REQUIRE_OK(sl_sandbox_spawn(&p, argv, "x", 1, &run, &e));
+    sl_sandbox_free(run);
+    sl_sandbox_free(NULL);
+}
+
+TEST(sandbox_exec_failure_names_the_stage)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char dir[] = "/tmp/sl-exec-XXXXXX";
+    char prog[64];
+    int fd;
+    const char *argv[] = {prog, NULL};
+
+    NEED_LEVEL2();
+    make_dir(dir);
+    REQUIRE(dir[0] != '\0');
+    snprintf(prog, sizeof(prog), "%s/prog", dir);
+    fd = open(prog, O_CREAT | O_WRONLY, 0755);
+    REQUIRE(fd >= 0);
+    CHECK(write(fd, "\x7f" "ELF-not-really", 15) == 15);
+    close(fd);
+    policy_level(&p, 2);
+    CHECK_INT(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e), SL_ESANDBOX_EXEC);
+    CHECK_STR(e.stage, "execve");
+    CHECK_INT(e.sys_errno, ENOEXEC);
+    CHECK(strstr(e.message, prog) != NULL);
+    CHECK_INT(r.stdout_data == NULL, 1);
+    unlink(prog);
+    rmdir(dir);
+}
+
+TEST(sandbox_bind_paths)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char work[] = "/tmp/sl-work-XXXXXX";
+    char out[] = "/tmp/sl-out-XXXXXX";
+    char path[128];
+    char buf[16] = "";
+    int fd;
+
+    NEED_LEVEL2();
+    make_dir(work);
+    make_dir(out);
+    REQUIRE(work[0] != '\0');
+    REQUIRE(out[0] != '\0');
+    chmod(work, 0755);
+    snprintf(path, sizeof(path), "%s/data.txt", work);
+    fd = open(path, O_CREAT | O_WRONLY, 0644);
+    REQUIRE(fd >= 0);
+    CHECK(write(fd, "skill-data\n", 11) == 11);
+    close(fd);
+    policy_level(&p, 2);
+    p.work_dir = work;
+    p.output_dir = out;
+    REQUIRE(run_sh(&p, "pwd; cat data.txt; (echo x > /skill/new) 2>/dev/null || echo ro; "
+                       "echo result > /output/r.txt",
+                   NULL, &r, &e) == SL_OK);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "/skill\nskill-data\nro\n");
+    sl_sandbox_result_free(&r);
+    snprintf(path, sizeof(path), "%s/r.txt", out);
+    fd = open(path, O_RDONLY);
+    REQUIRE(fd >= 0);
+    CHECK_INT(read(fd, buf, sizeof(buf) - 1), 7);
+    CHECK_STR(buf, "result\n");
+    close(fd);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/data.txt", work);
+    unlink(path);
+    rmdir(work);
+    rmdir(out);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (f != NULL) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+TEST(skill_run_python_calculator)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    sl_skill *skill = NULL;
+    char root[] = "/tmp/sl-skill-XXXXXX";
+    char dir[128];
+    char scripts[160];
+    int level;
+
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    make_dir(root);
+    REQUIRE(root[0] != '\0');
+    chmod(root, 0755);
+    snprintf(dir, sizeof(dir), "%s/calc", root);
+    snprintf(scripts, sizeof(scripts), "%s/scripts", dir);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    REQUIRE(mkdir(scripts, 0755) == 0);
+    write_file(dir, "SKILL.md", "---\nname: calc\ndescription: Adds two numbers.\n---\nAdd.\n");
+    write_file(scripts, "helper.py", "def add(a, b):\n    return a + b\n");
+    write_file(scripts, "main.py", "import json, sys\nfrom helper import add\n"
+               "d = json.load(sys.stdin)\nprint(json.dumps({'result': add(d['a'], d['b'])}))\n");
+    REQUIRE(sl_skill_load(dir, NULL, &skill, &e) == SL_OK);
+    for (level = 1; level <= 2; level++) {
+        char reason[200];
+
+        if (level == 2 && !level2_ready(reason, sizeof(reason))) {
+            break;
+        }
+        policy_level(&p, level);
+        REQUIRE_OK(sl_skill_run(skill, &p, "{\"a\": 15, \"b\": 27}", 18, &r, &e));
+        CHECK_MEM(r.stdout_data, r.stdout_len, "{\"result\": 42}\n");
+        CHECK_MEM(r.stderr_data, r.stderr_len, "");
+        CHECK_INT(r.exit_code, 0);
+        sl_sandbox_result_free(&r);
+    }
+    p.work_dir = "/tmp";
+    CHECK_INT(sl_skill_run(skill, &p, "{}", 2, &r, &e), SL_ESANDBOX_POLICY);
+    sl_skill_free(skill);
+    write_file(scripts, "main.py", "");
+    snprintf(scripts, sizeof(scripts), "%s/scripts/helper.py", dir);
+    unlink(scripts);
+    snprintf(scripts, sizeof(scripts), "%s/scripts/main.py", dir);
+    unlink(scripts);
+    snprintf(scripts, sizeof(scripts), "%s/scripts", dir);
+    rmdir(scripts);
+    snprintf(scripts, sizeof(scripts), "%s/SKILL.md", dir);
+    unlink(scripts);
+    rmdir(dir);
+    rmdir(root);
+}
+
+TEST(skill_run_without_entry_point)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    sl_skill *skill = NULL;
+    const char *md = "---\nname: notes\ndescription: Instructions only.\n---\nRead me.\n";
+
+    REQUIRE(sl_skill_parse(md, strlen(md), "notes", NULL, &skill, &e) == SL_OK);
+    policy_level(&p, 2);
+    CHECK_INT(sl_skill_run(skill, &p, "{}", 2, &r, &e), SL_ESKILL_NO_ENTRY);
+    CHECK(strstr(e.message, "notes") != NULL);
+    sl_skill_free(skill);
+}
+
+TEST(sandbox_probe_reports)
+{
+    sl_sandbox_support s;
+
+    CHECK_INT(sl_sandbox_probe(&s, NULL), SL_OK);
+    CHECK_INT(s.available & SL_LAYER_RLIMITS, SL_LAYER_RLIMITS);
+    if (s.available & SL_LAYER_USERNS) {
+        CHECK_STR(s.reasons[0], "");
+    } else {
+        CHECK(strstr(s.reasons[0], "user namespaces") != NULL);
+    }
+    CHECK_INT((s.available & SL_LAYER_LANDLOCK) != 0, s.landlock_abi > 0);
+    CHECK_INT((s.available & SL_LAYER_CGROUP) != 0, s.cgroup_version != 0);
+    CHECK_INT(sl_sandbox_probe(NULL, NULL), SL_EINVAL);
+}
