@@ -371,8 +371,8 @@ static int sl__cgroup_v2_parent(char *out, size_t size)
 
 /* Creates the run cgroup under `parent` and sets memory.max, memory.swap.max,
  * memory.oom.group and pids.max.
- * NOTE: the unit tests ran on a host whose cgroup2 hierarchy had no controllers, so this v2
- * path has only been read, not run; the v1 path is the tested one. */
+ * NOTE: this v2 path has not run in the unit tests yet, because their host's cgroup2
+ * hierarchy had no controllers. Only the v1 path is tested. */
 static int sl__cgroup_setup_v2(const sl_sandbox_policy *policy, sl__cgroup *cg,
                                const char *parent, sl_error *err)
 {

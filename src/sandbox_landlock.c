@@ -3,7 +3,7 @@
  * with landlock_restrict_self() after no_new_privs.
  *
  * Rules attach to inodes, not to path strings, so a path opened here on the host keeps
- * its rule when the child later sees the same inode through a bind mount at another place.
+ * its rule when the same inode appears in the child through a bind mount at another place.
  *
  * The constants are defined here because the installed <linux/landlock.h> is often older
  * than the running kernel (Debian 12 ships ABI 2 headers). Values from the kernel's
@@ -196,7 +196,7 @@ static int sl__landlock_add_paths(int ruleset_fd, const char *const *paths, uint
 /* Creates the ruleset for `spec` and adds its rules, before fork. On success `*ruleset_fd`
  * is a close-on-exec fd that the caller closes after the child has enforced it. Rights:
  * read_paths get read_file and read_dir, exec_paths also execute, write_paths every right
- * the ABI knows. Everything not granted is denied, including TCP bind and connect when
+ * the ABI defines. Everything not granted is denied, including TCP bind and connect when
  * `deny_tcp` (ABI 4+), and from ABI 6 abstract Unix sockets and signals that leave the
  * sandbox. Returns SL_OK, SL_EINVAL or SL_ESANDBOX_LANDLOCK with the stage set. */
 SL__SHARED int sl__landlock_prepare(const sl__landlock_spec *spec, int *ruleset_fd,
@@ -219,7 +219,8 @@ SL__SHARED int sl__landlock_prepare(const sl__landlock_spec *spec, int *ruleset_
         return sl__error_sys(err, SL_ESANDBOX_LANDLOCK, "landlock_create_ruleset", EOPNOTSUPP,
                              "landlock: the kernel does not offer Landlock; enable "
                              "CONFIG_SECURITY_LANDLOCK and add landlock to the lsm= boot "
-                             "parameter, or waive the landlock layer");
+                             "parameter, or waive the layer (waive_layers |= "
+                             "SL_LAYER_LANDLOCK)");
     }
 
     all = sl__landlock_fs_rights(abi);

@@ -13,7 +13,7 @@
  *   1. architecture check: any other audit arch (i386 `int 0x80` on x86_64) kills the process
  *   2. on x86_64, syscall numbers with the x32 bit set kill the process
  *   3. one block per table entry: compare the syscall number, then (for argument rules) load
- *      the low 32 bits of one argument and compare it; every block that matched ends in RET
+ *      the low 32 bits of one argument and compare it. Every block that matched ends in RET.
  *   4. RET ALLOW
  *
  * NOTE: the blocks are tested one after another, so an allowed syscall walks the whole
