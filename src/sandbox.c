@@ -90,6 +90,97 @@ SKILLLITE_API void sl_sandbox_policy_init(sl_sandbox_policy *policy)
     policy->output_quota_bytes = (uint64_t)64 << 20;
     policy->uid = -1;
     policy->gid = -1;
+    policy->use_cgroup = 1;
+}
+
+/* Upper bounds of the policy fields that have one. */
+#define SL__OUTPUT_CAP_MAX ((size_t)1 << 30)
+#define SL__OPEN_FILES_MAX 1048576u /* the kernel's default fs.nr_open */
+
+/* Rejects a policy field outside its documented range. The message names the field, the
+ * value and the valid range. Returns SL_OK or SL_ESANDBOX_POLICY. */
+static int sl__sandbox_policy_check(const sl_sandbox_policy *pol, sl_error *err)
+{
+    const unsigned waivable = SL_LAYER_SECCOMP | SL_LAYER_LANDLOCK | SL_LAYER_CGROUP;
+
+    if (pol->level < 1 || pol->level > 3) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy level %d is invalid; use 1, 2 or 3",
+                         pol->level);
+    }
+    if (pol->timeout_ms == 0) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy timeout_ms is 0; set a wall-clock "
+                         "limit of 1 ms or more (default 30000)");
+    }
+    if (pol->cpu_seconds == 0) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy cpu_seconds is 0; set 1 or more "
+                         "(default 30)");
+    }
+    if (pol->memory_bytes < ((uint64_t)1 << 20)) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy memory_bytes %llu is too small; set "
+                         "1048576 (1 MiB) or more (default 512 MiB)",
+                         (unsigned long long)pol->memory_bytes);
+    }
+    if (pol->max_processes == 0) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy max_processes is 0; set 1 or more "
+                         "(default 64)");
+    }
+    if (pol->max_open_files < 4 || pol->max_open_files > SL__OPEN_FILES_MAX) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy max_open_files %u is invalid; use 4 "
+                         "to %u (default 256)", (unsigned)pol->max_open_files,
+                         SL__OPEN_FILES_MAX);
+    }
+    if (pol->max_file_bytes == 0) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy max_file_bytes is 0; set 1 or more "
+                         "(default 64 MiB)");
+    }
+    if (pol->tmpfs_bytes == 0) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy tmpfs_bytes is 0, which tmpfs reads "
+                         "as unlimited; set 1 or more (default 64 MiB)");
+    }
+    if (pol->stdout_max == 0 || pol->stdout_max > SL__OUTPUT_CAP_MAX) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy stdout_max %zu is invalid; use 1 to "
+                         "%zu (1 GiB; default 1 MiB)", pol->stdout_max, SL__OUTPUT_CAP_MAX);
+    }
+    if (pol->stderr_max == 0 || pol->stderr_max > SL__OUTPUT_CAP_MAX) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy stderr_max %zu is invalid; use 1 to "
+                         "%zu (1 GiB; default 1 MiB)", pol->stderr_max, SL__OUTPUT_CAP_MAX);
+    }
+    if (pol->output_quota_bytes == 0) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy output_quota_bytes is 0; set 1 or "
+                         "more (default 64 MiB)");
+    }
+    if (pol->kill_on_output_limit != 0 && pol->kill_on_output_limit != 1) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy kill_on_output_limit %d is invalid; "
+                         "use 0 or 1", pol->kill_on_output_limit);
+    }
+    if (pol->network != 0 && pol->network != 1) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy network %d is invalid; use 0 or 1",
+                         pol->network);
+    }
+    if (pol->allowed_domains != NULL) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy allowed_domains is set, but the "
+                         "domain allowlist is not implemented yet; leave it NULL, and use "
+                         "network = 1 to share the host network");
+    }
+    if (pol->allow_subprocess != 0 && pol->allow_subprocess != 1) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy allow_subprocess %d is invalid; use "
+                         "0 or 1", pol->allow_subprocess);
+    }
+    if (pol->use_cgroup != 0 && pol->use_cgroup != 1) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy use_cgroup %d is invalid; use 0 or 1",
+                         pol->use_cgroup);
+    }
+    if (pol->uid < -1 || pol->uid > 0xfffffffeLL || pol->gid < -1 || pol->gid > 0xfffffffeLL) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy uid/gid %lld/%lld is invalid; use -1 "
+                         "(the default identity) or an id from 1 to 4294967294",
+                         (long long)pol->uid, (long long)pol->gid);
+    }
+    if ((pol->waive_layers & ~waivable) != 0) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "policy waive_layers 0x%x is invalid; only "
+                         "SL_LAYER_SECCOMP, SL_LAYER_LANDLOCK and SL_LAYER_CGROUP (0x%x) can "
+                         "be waived", pol->waive_layers, waivable);
+    }
+    return SL_OK;
 }
 
 SKILLLITE_API void sl_sandbox_result_free(sl_sandbox_result *result)

@@ -53,10 +53,11 @@ typedef enum sl_sandbox_limit {
     SL_LIMIT_NONE = 0,      /* the command ended by itself (exit or its own signal) */
     SL_LIMIT_TIMEOUT = 1,   /* wall-clock timeout */
     SL_LIMIT_CPU = 2,       /* CPU time (RLIMIT_CPU) */
-    SL_LIMIT_MEMORY = 3,    /* memory (cgroup OOM kill or the data rlimit) */
-    SL_LIMIT_PIDS = 4,      /* process/thread count */
+    SL_LIMIT_MEMORY = 3,    /* memory: the cgroup's OOM killer acted */
+    SL_LIMIT_PIDS = 4,      /* process/thread count: a fork failed at the cgroup's pids.max */
     SL_LIMIT_OUTPUT = 5,    /* captured output over its cap with kill_on_output_limit set */
-    SL_LIMIT_FILE_SIZE = 6, /* RLIMIT_FSIZE (SIGXFSZ) or the output folder quota */
+    SL_LIMIT_FILE_SIZE = 6, /* RLIMIT_FSIZE (SIGXFSZ) or the output quota, which is also
+                               reported for a run that exited by itself */
     SL_LIMIT_KILLED = 7     /* the host called sl_sandbox_kill() */
 } sl_sandbox_limit;
 
@@ -64,35 +65,55 @@ typedef enum sl_sandbox_limit {
 SKILLLITE_API const char *sl_sandbox_limit_name(int limit);
 
 /* Everything a run may do. Fill with sl_sandbox_policy_init(), then edit. String arrays
- * are NULL-terminated and only read during the spawn call. */
+ * are NULL-terminated and only read during the spawn call. Spawning rejects a value outside
+ * its documented range with SL_ESANDBOX_POLICY and a message that names the field and the
+ * range. */
 typedef struct sl_sandbox_policy {
     int level;                     /* 1, 2 or 3; default 2 */
 
-    /* Limits. 0 means "no limit" only where noted. */
-    uint32_t timeout_ms;           /* wall clock; default 30000 */
-    uint32_t cpu_seconds;          /* RLIMIT_CPU; default 30 */
-    uint64_t memory_bytes;         /* cgroup memory.max, else RLIMIT_DATA; default 512 MiB */
-    uint32_t max_processes;        /* cgroup pids.max, else RLIMIT_NPROC; default 64 */
-    uint32_t max_open_files;       /* RLIMIT_NOFILE; default 256 */
-    uint64_t max_file_bytes;       /* RLIMIT_FSIZE; default 64 MiB */
-    uint64_t tmpfs_bytes;          /* size of the private /tmp and /dev/shm; default 64 MiB */
-    size_t stdout_max;             /* bytes of stdout kept; default 1 MiB */
-    size_t stderr_max;             /* bytes of stderr kept; default 1 MiB */
+    /* Limits. None of them can be 0: each must be at least the minimum given here. */
+    uint32_t timeout_ms;           /* wall clock, >= 1; default 30000 */
+    uint32_t cpu_seconds;          /* RLIMIT_CPU, >= 1; default 30 */
+    uint64_t memory_bytes;         /* cgroup memory limit, else RLIMIT_DATA; >= 1 MiB; default
+                                      512 MiB. With the cgroup, the kernel's OOM killer ends the
+                                      run (SL_LIMIT_MEMORY). With RLIMIT_DATA only, allocations
+                                      fail with ENOMEM and the payload decides what happens
+                                      (python raises MemoryError, node throws or aborts), so `limit`
+                                      stays SL_LIMIT_NONE */
+    uint32_t max_processes;        /* cgroup pids.max, else RLIMIT_NPROC; >= 1; default 64.
+                                      A run whose fork fails at the cgroup's pids.max is killed
+                                      at the next 250 ms check (SL_LIMIT_PIDS) */
+    uint32_t max_open_files;       /* RLIMIT_NOFILE, 4 to 1048576; default 256 */
+    uint64_t max_file_bytes;       /* RLIMIT_FSIZE: size of any one file, >= 1; default
+                                      64 MiB. When output_dir is set, the smaller of this and
+                                      output_quota_bytes applies */
+    uint64_t tmpfs_bytes;          /* size of the private /tmp and /dev/shm, >= 1 (tmpfs reads
+                                      0 as unlimited); default 64 MiB */
+    size_t stdout_max;             /* bytes of stdout kept, 1 to 1 GiB; default 1 MiB */
+    size_t stderr_max;             /* bytes of stderr kept, 1 to 1 GiB; default 1 MiB */
     int kill_on_output_limit;      /* 1: kill the run when an output passes its cap; default 0
                                       (the rest is read and dropped; `*_truncated` is set) */
 
     /* Filesystem. Paths are host paths. */
     const char *work_dir;          /* bound read-only at /skill and used as the cwd; may be NULL */
-    const char *output_dir;        /* optional host folder bound read-write at /output */
-    uint64_t output_quota_bytes;   /* bytes the run may add under output_dir; default 64 MiB.
-                                      TODO: not enforced yet; max_file_bytes caps each file */
+    const char *output_dir;        /* optional host folder bound read-write at /output (at
+                                      level 1 only its quota applies, see below) */
+    uint64_t output_quota_bytes;   /* bytes the run may add under output_dir, >= 1; default
+                                      64 MiB. See "Output quota" below */
     const char *const *read_only_paths;  /* extra host paths bound read-only at the same path */
     const char *const *read_write_paths; /* extra host paths bound read-write at the same path */
 
     /* Network. */
-    int network;                   /* 0: empty network namespace with loopback (default);
-                                      1: share the host network */
-    const char *const *allowed_domains; /* reserved for a domain allowlist; must be NULL */
+    int network;                   /* 0 (default): no network. At level 2 an empty network
+                                      namespace with loopback only, no DNS (names resolve from
+                                      /etc/hosts), and with Landlock ABI 4+ TCP bind and
+                                      connect fail with EACCES, also on 127.0.0.1. UDP and
+                                      Unix socketpairs keep working. Level 1 has no network
+                                      isolation at all.
+                                      1: share the host's network namespace, DNS and TLS
+                                      certificates; no TCP denial */
+    const char *const *allowed_domains; /* must be NULL: the domain allowlist is not
+                                      implemented yet */
 
     /* Processes. */
     int allow_subprocess;          /* 1: the payload may exec other programs (a bash script
@@ -116,7 +137,29 @@ typedef struct sl_sandbox_policy {
     const sl_allocator *alloc;     /* NULL: default allocator */
     sl_log_fn log;                 /* optional diagnostics */
     void *log_user;
+
+    int use_cgroup;                /* 1 (default): put the run in a cgroup when one is usable.
+                                      0: never, so memory and processes fall back to
+                                      RLIMIT_DATA and RLIMIT_NPROC and `layers` lacks
+                                      SL_LAYER_CGROUP, also at level 2 */
 } sl_sandbox_policy;
+
+/* Output quota. When output_dir is set, a run may grow it by at most output_quota_bytes.
+ * Enforced by the kernel: RLIMIT_FSIZE stops any single file at the quota (SIGXFSZ,
+ * SL_LIMIT_FILE_SIZE). Only checked: the total. The spawner measures the folder before the
+ * run, every 250 ms during it and once after it. A run over the quota gets
+ * SL_LIMIT_FILE_SIZE and is killed if it is still running, so the folder can end up larger
+ * by what the run wrote within one check interval. What the run wrote is kept, also over
+ * the quota, and the host decides whether to use or remove it.
+ *
+ * A measurement walks the folder without following symbolic links or crossing into other
+ * mounts, and adds, per entry, the larger of the apparent size and the allocated blocks
+ * (so sparse files and many empty files both count). A walk that meets more than 65536
+ * entries, a tree deeper than 64 folders or a folder it cannot open counts as over the
+ * quota. Before the run, such a folder fails the spawn with SL_ESANDBOX_POLICY instead.
+ * NOTE: a size-capped file system at /output (a tmpfs copied back after the run, or a
+ * loop-mounted image) would enforce the total too, but it costs memory or root privileges
+ * and makes the host copy files the payload controls, so it is not used. */
 
 /* Fills `policy` with the defaults documented above. */
 SKILLLITE_API void sl_sandbox_policy_init(sl_sandbox_policy *policy);
@@ -137,11 +180,16 @@ typedef struct sl_sandbox_result {
     int stderr_truncated;
 
     uint64_t wall_ns;              /* from spawn to the end of the run */
-    uint64_t cpu_ns;               /* user + system CPU time of the run's processes */
+    uint64_t cpu_ns;               /* user + system CPU time of the run's processes. Level 2
+                                      counts every process of the run, also after a kill
+                                      (unless init missed its 200 ms grace and was killed).
+                                      Level 1 counts the payload and the children it waited
+                                      for, not those killed with it */
     uint64_t peak_memory_bytes;    /* cgroup peak, else the largest child's max RSS */
     unsigned layers;               /* SL_LAYER_* bits that were active */
     int landlock_abi;              /* Landlock ABI used, 0 when none */
-    uint64_t output_bytes_written; /* bytes added under output_dir */
+    uint64_t output_bytes_written; /* bytes the run added under output_dir (after minus
+                                      before, 0 when it shrank or output_dir is NULL) */
 
     const sl_allocator *alloc;     /* allocator of the outputs: the policy's pointer, which
                                       must stay valid until sl_sandbox_result_free */
@@ -153,7 +201,8 @@ SKILLLITE_API void sl_sandbox_result_free(sl_sandbox_result *result);
 /* Runs `argv` (argv[0] is an absolute path or a name looked up in PATH) under `policy`
  * with `input` on stdin, and waits for the end. Returns SL_OK when the command ran, even if
  * it failed or a limit ended it (see `result`); otherwise an error code with `err` filled
- * and `result` zeroed: SL_EINVAL, SL_ESANDBOX_* for a layer the kernel refused, SL_ENOMEM. */
+ * and `result` zeroed: SL_EINVAL, SL_ESANDBOX_POLICY (a policy value out of range),
+ * another SL_ESANDBOX_* code (a layer the kernel rejected) or SL_ENOMEM. */
 SKILLLITE_API int sl_sandbox_exec(const sl_sandbox_policy *policy, const char *const *argv,
                                   const void *input, size_t input_len,
                                   sl_sandbox_result *result, sl_error *err);
@@ -176,7 +225,9 @@ SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run);
  * sl_sandbox_take_result() hands over the result. */
 SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error *err);
 
-/* Kills every process of the run; the next poll reports the end with SL_LIMIT_KILLED. */
+/* Ends the run: every process is killed (at level 2 by the sandbox's init, which reaps them
+ * so their CPU time is counted; after 200 ms the spawner kills init itself). The next polls
+ * report the end with SL_LIMIT_KILLED. */
 SKILLLITE_API void sl_sandbox_kill(sl_sandbox_run *run);
 
 /* Moves the finished run's result into `result`. Returns SL_ESTATE while running. */

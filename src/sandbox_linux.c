@@ -10,8 +10,11 @@
  *         |         non-dumpable, then only reaps children and forwards signals.
  *         +-- payload   PID 2: setsid, rlimits, no_new_privs, Landlock, seccomp, execve.
  *
- * When init exits the kernel kills every process left in the PID namespace, so the run
- * ends with the payload, whatever its descendants do with the pipes. Level 1 forks the
+ * The run ends with the payload, whatever its descendants do with the pipes. When the
+ * payload exits, or when the parent sends SL__STOP_SIGNAL (deadline, limit, host kill), init
+ * kills every other process of the namespace and reaps them all, so that their CPU time
+ * adds up in its own rusage. Then it exits. If init does not exit within SL__STOP_GRACE_NS, the parent
+ * kills it, and the kernel kills whatever is left in the namespace. Level 1 forks the
  * payload directly and kills its session and cgroup after it exits.
  *
  * Everything the children need is prepared before clone (sl__plan): argv, envp, every
@@ -23,6 +26,7 @@
  * to a close-on-exec pipe, and the parent turns it into an sl_error with the stage name.
  */
 
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -118,6 +122,22 @@ typedef struct sl__cap_data {
 /* How long the parent keeps reading the pipes after the payload was reaped, for data
  * still in flight (level 2) or for descendants that escaped the kill (level 1). */
 #define SL__DRAIN_NS (100ull * 1000000ull)
+
+/* How long init may take to kill and reap the run after the parent asked it to stop, before
+ * the parent kills init itself (and loses the CPU time of the processes init did not reap). */
+#define SL__STOP_GRACE_NS (200ull * 1000000ull)
+
+/* Period of the checks made while a run is going: the cgroup's OOM and pids.max events, and
+ * the output quota. Runs without a cgroup and without output_dir make no checks. */
+#define SL__WATCH_NS (250ull * 1000000ull)
+
+/* The signal that requests a level 2 init to kill and reap every process of the run. init
+ * honours it only from outside its PID namespace (si_pid 0), which means from the parent. */
+#define SL__STOP_SIGNAL SIGUSR1
+
+/* Bounds of one output folder measurement (see "Output quota" in sandbox.h). */
+#define SL__DU_MAX_ENTRIES 65536u
+#define SL__DU_MAX_DEPTH 64
 
 /* ------------------------------------------------------------------------ stages --- */
 
@@ -226,7 +246,7 @@ enum {
     SL__OP_REMOUNT_RO  /* make the mount at path read-only (not recursive) */
 };
 
-typedef struct sl__op {
+typedef struct sl__mount_op {
     int kind;
     const char *path;   /* absolute, under SL__STAGE_ROOT */
     const char *src;
@@ -234,7 +254,7 @@ typedef struct sl__op {
     size_t len;
     unsigned long flags;
     unsigned attr;
-} sl__op;
+} sl__mount_op;
 
 typedef struct sl__limit {
     int resource;
@@ -256,7 +276,7 @@ typedef struct sl__plan {
     char **argv;
     char **envp;
     const char *cwd;
-    sl__op *ops;
+    sl__mount_op *ops;
     size_t op_count;
     size_t op_cap;
     int source_fds[SL__MAX_FDS]; /* fd numbers of caller paths, bound via /proc/self/fd */
@@ -312,22 +332,22 @@ static char *sl__plan_strf(sl__plan *plan, const char *fmt, ...)
     return s;
 }
 
-static sl__op *sl__plan_op(sl__plan *plan, int kind, const char *sandbox_path)
+static sl__mount_op *sl__plan_op(sl__plan *plan, int kind, const char *sandbox_path)
 {
-    sl__op *op;
+    sl__mount_op *op;
 
     if (sandbox_path == NULL) {
         return NULL;
     }
     if (plan->op_count == plan->op_cap) {
         size_t cap = plan->op_cap == 0 ? 64 : plan->op_cap * 2;
-        sl__op *grown = (sl__op *)sl__arena_alloc(&plan->arena, cap * sizeof(sl__op));
+        sl__mount_op *grown = (sl__mount_op *)sl__arena_alloc(&plan->arena, cap * sizeof(sl__mount_op));
 
         if (grown == NULL) {
             return NULL;
         }
         if (plan->op_count > 0) {
-            memcpy(grown, plan->ops, plan->op_count * sizeof(sl__op));
+            memcpy(grown, plan->ops, plan->op_count * sizeof(sl__mount_op));
         }
         plan->ops = grown;
         plan->op_cap = cap;
@@ -358,7 +378,7 @@ static int sl__plan_mkdirs(sl__plan *plan, const char *sandbox_path)
 
             buf[i] = '\0';
             for (j = 0; j < plan->op_count && !seen; j++) {
-                const sl__op *op = &plan->ops[j];
+                const sl__mount_op *op = &plan->ops[j];
                 seen = op->kind == SL__OP_MKDIR &&
                        strcmp(op->path + strlen(SL__STAGE_ROOT), buf) == 0;
             }
@@ -375,7 +395,7 @@ static int sl__plan_mkdirs(sl__plan *plan, const char *sandbox_path)
 static int sl__plan_bind(sl__plan *plan, const char *src, const char *sandbox_path,
                          int is_dir, unsigned attr)
 {
-    sl__op *op;
+    sl__mount_op *op;
     char parent[PATH_MAX];
     const char *slash = strrchr(sandbox_path, '/');
     int rc;
@@ -734,7 +754,11 @@ static void sl__plan_limits(sl__plan *plan)
         /* SIGXCPU at the soft limit; SIGKILL one second later if the payload catches it. */
         plan->limits[0].value.rlim_max = plan->limits[0].value.rlim_cur + 1;
     }
-    sl__plan_limit(plan, RLIMIT_FSIZE, pol->max_file_bytes);
+    /* No single file may pass the output quota either; the total is checked by the parent. */
+    sl__plan_limit(plan, RLIMIT_FSIZE,
+                   pol->output_dir != NULL && pol->output_quota_bytes < pol->max_file_bytes
+                       ? pol->output_quota_bytes
+                       : pol->max_file_bytes);
     sl__plan_limit(plan, RLIMIT_NOFILE, pol->max_open_files);
     sl__plan_limit(plan, RLIMIT_CORE, 0);
     if (!plan->have_cgroup) {
@@ -749,7 +773,7 @@ static int sl__plan_system_dir(sl__plan *plan, const char *path)
     struct stat st;
     char target[PATH_MAX];
     ssize_t n;
-    sl__op *op;
+    sl__mount_op *op;
 
     if (lstat(path, &st) != 0) {
         return SL_OK;
@@ -775,7 +799,7 @@ static int sl__plan_system_dir(sl__plan *plan, const char *path)
 
 static int sl__plan_write(sl__plan *plan, const char *path, const char *content)
 {
-    sl__op *op = sl__plan_op(plan, SL__OP_WRITE, path);
+    sl__mount_op *op = sl__plan_op(plan, SL__OP_WRITE, path);
 
     if (op == NULL || content == NULL) {
         return SL_ENOMEM;
@@ -823,11 +847,15 @@ static int sl__plan_etc(sl__plan *plan)
         }
     } else {
         /* Names resolve from /etc/hosts only, so a lookup fails at once instead of waiting
-           for a DNS server that the empty network namespace cannot reach. */
+           for a DNS server that the empty network namespace cannot reach. Resolvers that
+           skip nsswitch (c-ares in node's dns.resolve, static Go programs) read resolv.conf:
+           its one server is the namespace's own loopback, where nothing listens, so their
+           queries fail with ECONNREFUSED and never leave the namespace. */
         rc |= sl__plan_write(plan, "/etc/nsswitch.conf",
                              "passwd: files\ngroup: files\nhosts: files\n");
         rc |= sl__plan_write(plan, "/etc/resolv.conf",
-                             "# no DNS inside the sandbox\noptions timeout:1 attempts:1\n");
+                             "# no DNS inside the sandbox: nothing listens on this loopback\n"
+                             "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
     }
     /* The loader cache speeds up every exec; Debian's /usr/bin links go through
        /etc/alternatives. Both are read-only and hold no secrets. */
@@ -850,7 +878,7 @@ static int sl__plan_dev(sl__plan *plan)
         {"/dev/fd", "/proc/self/fd"}, {"/dev/stdin", "/proc/self/fd/0"},
         {"/dev/stdout", "/proc/self/fd/1"}, {"/dev/stderr", "/proc/self/fd/2"}};
     char host[32];
-    sl__op *op;
+    sl__mount_op *op;
     size_t i;
     int rc = sl__plan_mkdirs(plan, "/dev");
 
@@ -896,7 +924,7 @@ static int sl__plan_dev(sl__plan *plan)
  * later runs or host tools. */
 static int sl__plan_proc_tmp(sl__plan *plan)
 {
-    sl__op *op;
+    sl__mount_op *op;
 
     if (sl__plan_mkdirs(plan, "/proc") != SL_OK ||
         (op = sl__plan_op(plan, SL__OP_PROC, "/proc")) == NULL) {
@@ -1174,7 +1202,7 @@ static int sl__child_restrict(const char *path, unsigned attr)
 
 /* Mounts /proc; hidepid=invisible,subset=pid needs Linux 5.8. On older kernels a plain
  * proc is mounted and its system-wide writable parts are made read-only. */
-static int sl__child_proc(const sl__op *op)
+static int sl__child_proc(const sl__mount_op *op)
 {
     static const char *const masked[] = {"/sys", "/sysrq-trigger", "/irq", "/bus"};
     char path[PATH_MAX];
@@ -1209,7 +1237,7 @@ static int sl__child_proc(const sl__op *op)
     return 0;
 }
 
-static int sl__child_write_file(const sl__op *op)
+static int sl__child_write_file(const sl__mount_op *op)
 {
     int fd = open(op->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     int rc;
@@ -1223,7 +1251,7 @@ static int sl__child_write_file(const sl__op *op)
 }
 
 /* Runs one mount step. Returns 0 or -errno, and the stage in `*stage`. */
-static int sl__child_op(const sl__op *op, int *stage)
+static int sl__child_op(const sl__mount_op *op, int *stage)
 {
     int fd;
 
@@ -1477,9 +1505,37 @@ static void sl__child_level1(const sl__plan *plan)
 
 /* ---------------------------------------------------------------- child: init --- */
 
-/* PID 1's loop: reap every child, forward termination signals, and exit with the
- * payload's status (also written to the status pipe, because PID 1 cannot die by a signal
- * it sends itself). */
+/* Ends the run from inside: kills every other process of the namespace and reaps them all,
+ * so that their CPU time adds up in init's rusage, which the parent reads with wait4. Writes
+ * the payload's wait status to the status pipe when init reaps it here. Never returns. */
+static void sl__init_end(pid_t payload, int status_fd, int have_status, int exit_code)
+{
+    int32_t status;
+    pid_t pid;
+    int st;
+
+    kill(-1, SIGKILL);
+    for (;;) {
+        pid = waitpid(-1, &st, __WALL);
+        if (pid < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break; /* ECHILD: nothing is left */
+        }
+        if (pid == payload && !have_status) {
+            status = st;
+            sl__write_all(status_fd, &status, sizeof(status));
+            have_status = 1;
+            exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+    }
+    _exit(exit_code);
+}
+
+/* PID 1's loop: reap every child, forward termination signals, and end the run when the
+ * payload exits or the parent sends SL__STOP_SIGNAL. The payload's status also goes to the
+ * status pipe, because PID 1 cannot die by a signal it sends itself. */
 static void sl__init_loop(pid_t payload, int status_fd)
 {
     sigset_t set;
@@ -1494,21 +1550,31 @@ static void sl__init_loop(pid_t payload, int status_fd)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGQUIT);
+    sigaddset(&set, SL__STOP_SIGNAL);
     for (;;) {
         int sig = sigwaitinfo(&set, &info);
 
         if (sig < 0) {
             continue;
         }
+        if (sig == SL__STOP_SIGNAL) {
+            /* SECURITY: only a sender outside the namespace (the parent) has si_pid 0; a
+             * payload could only end its own run this way, but it is ignored anyway. */
+            if (info.si_pid == 0) {
+                sl__init_end(payload, status_fd, 0, 128 + SIGKILL);
+            }
+            continue;
+        }
         if (sig != SIGCHLD) {
             kill(-1, sig);
             continue;
         }
-        while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
             if (pid == payload) {
                 status = st;
                 sl__write_all(status_fd, &status, sizeof(status));
-                _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+                sl__init_end(payload, status_fd, 1,
+                             WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
             }
         }
     }
@@ -1684,7 +1750,13 @@ struct sl_sandbox_run {
     uint64_t start_ns;
     uint64_t deadline_ns;
     uint64_t drain_until_ns;
+    uint64_t stop_at_ns;     /* 0; else when the stop request turns into a hard kill, and
+                                UINT64_MAX once that kill was sent */
+    uint64_t watch_at_ns;    /* next in-run check; UINT64_MAX when there is nothing to check */
     uint64_t cpu_limit_ns;
+    int quota_fd;            /* output_dir, open while the run lasts; -1 without output_dir */
+    uint64_t quota_base;     /* bytes measured under output_dir before the run */
+    uint64_t quota_max;
     int limit;
     int reaped;
     int wait_status;
@@ -1782,11 +1854,39 @@ static void sl__run_kill_all(sl_sandbox_run *run)
     }
 }
 
+/* Ends the run for a limit or the host. At level 2, init gets the request to kill and reap
+ * every process itself, so their CPU time reaches cpu_ns. If init has not exited
+ * SL__STOP_GRACE_NS later, sl__run_step kills it. Level 1 is killed at once. */
+static void sl__run_stop(sl_sandbox_run *run)
+{
+    if (run->stop_at_ns != 0) {
+        return;
+    }
+    if (run->level < 2 || run->reaped) {
+        run->stop_at_ns = UINT64_MAX;
+        sl__run_kill_all(run);
+        return;
+    }
+    if (run->pidfd >= 0
+            ? syscall(SYS_pidfd_send_signal, run->pidfd, SL__STOP_SIGNAL, NULL, 0) != 0
+            : kill(run->pid, SL__STOP_SIGNAL) != 0) {
+        run->stop_at_ns = UINT64_MAX;
+        sl__run_kill_all(run);
+        return;
+    }
+    run->stop_at_ns = sl_time_now_ns() + SL__STOP_GRACE_NS;
+}
+
+/* Arms the timer at `at_ns` (absolute, CLOCK_MONOTONIC), or disarms it for UINT64_MAX. */
 static void sl__run_arm_timer(sl_sandbox_run *run, uint64_t at_ns, uint64_t interval_ns)
 {
     struct itimerspec its;
 
     memset(&its, 0, sizeof(its));
+    if (at_ns == UINT64_MAX) {
+        timerfd_settime(run->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+        return;
+    }
     if (at_ns == 0) {
         at_ns = 1;
     }
@@ -1808,7 +1908,7 @@ static void sl__run_keep(sl_sandbox_run *run, char **buf, size_t *len, size_t *c
         *truncated = 1;
         if (run->kill_on_output_limit && run->limit == SL_LIMIT_NONE && !run->reaped) {
             run->limit = SL_LIMIT_OUTPUT;
-            sl__run_kill_all(run);
+            sl__run_stop(run);
         }
     }
     if (take == 0) {
@@ -1917,6 +2017,173 @@ static void sl__run_check_exit(sl_sandbox_run *run)
     sl__run_arm_timer(run, run->drain_until_ns, 0);
 }
 
+/* ---------------------------------------------------------- parent: output quota --- */
+
+/* One measurement of an output folder. */
+typedef struct sl__du {
+    uint64_t bytes;
+    uint32_t entries;
+    int incomplete;  /* 1 when the walk hit a bound or could not open a folder */
+    dev_t dev;       /* the folder's file system; other mounts below it are not entered */
+} sl__du;
+
+/* The bytes one entry occupies: the larger of its allocated blocks and, for a regular file,
+ * its apparent size, so that sparse files and many empty files both count. */
+static uint64_t sl__du_entry_bytes(const struct stat *st)
+{
+    uint64_t blocks = (uint64_t)st->st_blocks * 512u;
+    uint64_t size = S_ISREG(st->st_mode) && st->st_size > 0 ? (uint64_t)st->st_size : 0;
+
+    return size > blocks ? size : blocks;
+}
+
+static void sl__du_add(sl__du *du, uint64_t bytes)
+{
+    du->bytes = du->bytes + bytes < du->bytes ? UINT64_MAX : du->bytes + bytes;
+}
+
+/* Adds every entry below the open folder `fd` (closed here) to `du`.
+ * SECURITY: never follows a symbolic link (fstatat AT_SYMLINK_NOFOLLOW, openat O_NOFOLLOW)
+ * and never opens anything but a folder, so the payload's links, FIFOs and devices cannot
+ * lead the host elsewhere or block it. An entry that vanished or changed type since it was
+ * listed (a payload still running) is skipped. Any other failure makes the walk incomplete,
+ * which counts as over the quota, so a folder the payload made unreadable hides nothing. */
+static void sl__du_walk(int fd, int depth, sl__du *du)
+{
+    DIR *dir = fdopendir(fd);
+    struct dirent *ent;
+
+    if (dir == NULL) {
+        close(fd);
+        du->incomplete = 1;
+        return;
+    }
+    for (;;) {
+        struct stat st;
+        int sub;
+
+        errno = 0;
+        ent = readdir(dir);
+        if (ent == NULL) {
+            du->incomplete |= errno != 0;
+            break;
+        }
+        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0) {
+            continue;
+        }
+        if (++du->entries > SL__DU_MAX_ENTRIES) {
+            du->incomplete = 1;
+            break;
+        }
+        if (fstatat(dirfd(dir), ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            du->incomplete |= errno != ENOENT;
+            continue;
+        }
+        sl__du_add(du, sl__du_entry_bytes(&st));
+        if (!S_ISDIR(st.st_mode) || st.st_dev != du->dev) {
+            continue;
+        }
+        if (depth >= SL__DU_MAX_DEPTH) {
+            du->incomplete = 1;
+            break;
+        }
+        sub = openat(dirfd(dir), ent->d_name,
+                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) {
+            du->incomplete |= errno != ENOENT && errno != ENOTDIR && errno != ELOOP;
+            continue;
+        }
+        sl__du_walk(sub, depth + 1, du);
+        if (du->incomplete) {
+            break;
+        }
+    }
+    closedir(dir);
+}
+
+/* Measures the folder open as `root_fd`, through a new open file description, because a
+ * walk moves the directory offset. */
+static void sl__du_measure(int root_fd, sl__du *du)
+{
+    struct stat st;
+    int fd = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    memset(du, 0, sizeof(*du));
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        du->incomplete = 1;
+        return;
+    }
+    du->dev = st.st_dev;
+    sl__du_add(du, sl__du_entry_bytes(&st));
+    sl__du_walk(fd, 1, du);
+}
+
+/* Opens output_dir and measures it before the run. Returns SL_OK (also without output_dir)
+ * or SL_ESANDBOX_POLICY. */
+static int sl__run_quota_start(sl_sandbox_run *run, const sl_sandbox_policy *pol, sl_error *err)
+{
+    sl__du du;
+
+    if (pol->output_dir == NULL) {
+        return SL_OK;
+    }
+    run->quota_fd = open(pol->output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (run->quota_fd < 0) {
+        int saved = errno;
+        return sl__error_sys(err, SL_ESANDBOX_POLICY, "open output_dir", saved,
+                             "cannot open output_dir \"%s\": %s; pass an existing folder",
+                             pol->output_dir, strerror(saved));
+    }
+    sl__du_measure(run->quota_fd, &du);
+    if (du.incomplete) {
+        return sl__error(err, SL_ESANDBOX_POLICY, "cannot measure output_dir \"%s\" for its "
+                         "quota: it holds more than %u entries, folders nested deeper than "
+                         "%d, or a folder the caller cannot open; pass an empty folder",
+                         pol->output_dir, SL__DU_MAX_ENTRIES, SL__DU_MAX_DEPTH);
+    }
+    run->quota_base = du.bytes;
+    run->quota_max = pol->output_quota_bytes;
+    return SL_OK;
+}
+
+/* Measures output_dir now. Returns the bytes the run added, and 1 in `*over` when that is
+ * above the quota or the walk was incomplete. */
+static uint64_t sl__run_quota_check(const sl_sandbox_run *run, int *over)
+{
+    sl__du du;
+    uint64_t added;
+
+    sl__du_measure(run->quota_fd, &du);
+    added = du.bytes > run->quota_base ? du.bytes - run->quota_base : 0;
+    *over = du.incomplete || added > run->quota_max;
+    return added;
+}
+
+/* The in-run checks: an OOM kill or a failed fork at pids.max in the cgroup, and the output
+ * quota. A hit ends the run with that limit. */
+static void sl__run_watch(sl_sandbox_run *run)
+{
+    int hit = SL_LIMIT_NONE;
+    int over = 0;
+
+    if (run->have_cgroup) {
+        hit = sl__cgroup_limit_hit(&run->cgroup);
+    }
+    if (hit == SL_LIMIT_NONE && run->quota_fd >= 0) {
+        sl__run_quota_check(run, &over);
+        hit = over ? SL_LIMIT_FILE_SIZE : SL_LIMIT_NONE;
+    }
+    if (hit != SL_LIMIT_NONE) {
+        if (run->limit == SL_LIMIT_NONE) {
+            run->limit = hit;
+        }
+        sl__run_stop(run);
+    }
+}
+
 /* Returns the limit that ended a run, from the signal and the cgroup when no deadline or
  * kill ended it. */
 static int sl__run_limit(sl_sandbox_run *run, int exited, int code, int sig)
@@ -1994,9 +2261,20 @@ static void sl__run_finish(sl_sandbox_run *run)
     res->exit_code = code;
     res->signal = exited ? 0 : sig;
     res->limit = sl__run_limit(run, exited, code, sig);
+    if (run->quota_fd >= 0) {
+        int over;
+
+        /* Every process of the run is gone, so this walk races with nothing. */
+        res->output_bytes_written = sl__run_quota_check(run, &over);
+        if (over && res->limit == SL_LIMIT_NONE) {
+            res->limit = SL_LIMIT_FILE_SIZE;
+        }
+        sl__close(&run->quota_fd);
+    }
     res->wall_ns = sl_time_now_ns() - run->start_ns;
-    /* NOTE: when a level 2 run is killed, init dies before it reaps the payload, so the
-     * payload's CPU time is missing from init's rusage and cpu_ns is too low. */
+    /* init reaps every process before it exits, so its rusage covers the whole run.
+     * NOTE: when init missed the SL__STOP_GRACE_NS deadline and was killed, the processes it
+     * had not reaped yet are missing from cpu_ns. */
     res->cpu_ns = (uint64_t)run->usage.ru_utime.tv_sec * 1000000000u +
                   (uint64_t)run->usage.ru_utime.tv_usec * 1000u +
                   (uint64_t)run->usage.ru_stime.tv_sec * 1000000000u +
@@ -2031,6 +2309,25 @@ static void sl__run_finish(sl_sandbox_run *run)
     run->finished = 1;
 }
 
+/* Arms the timer for the next thing sl__run_step must do without an fd event: the deadline,
+ * an in-run check, the end of the stop grace or of the drain. Without a pidfd, the 10 ms
+ * ticker set up by sl__run_setup_poll stays until the run is reaped. */
+static void sl__run_rearm(sl_sandbox_run *run)
+{
+    uint64_t at;
+
+    if (run->reaped) {
+        at = run->drain_until_ns;
+    } else if (run->pidfd < 0) {
+        return;
+    } else if (run->stop_at_ns != 0) {
+        at = run->stop_at_ns;  /* UINT64_MAX after the kill: the pidfd wakes the loop */
+    } else {
+        at = run->deadline_ns < run->watch_at_ns ? run->deadline_ns : run->watch_at_ns;
+    }
+    sl__run_arm_timer(run, at, 0);
+}
+
 /* Does every piece of work that is possible now, without waiting. */
 static void sl__run_step(sl_sandbox_run *run)
 {
@@ -2046,11 +2343,22 @@ static void sl__run_step(sl_sandbox_run *run)
     now = sl_time_now_ns();
     if (!run->reaped && now >= run->deadline_ns && run->limit == SL_LIMIT_NONE) {
         run->limit = SL_LIMIT_TIMEOUT;
+        sl__run_stop(run);
+    }
+    if (!run->reaped && run->stop_at_ns == 0 && now >= run->watch_at_ns) {
+        sl__run_watch(run);
+        run->watch_at_ns = now + SL__WATCH_NS;
+    }
+    if (!run->reaped && run->stop_at_ns != 0 && run->stop_at_ns != UINT64_MAX &&
+        now >= run->stop_at_ns) {
+        run->stop_at_ns = UINT64_MAX;
         sl__run_kill_all(run);
     }
     if (run->reaped && ((run->out_fd < 0 && run->err_fd < 0) || now >= run->drain_until_ns)) {
         sl__run_finish(run);
+        return;
     }
+    sl__run_rearm(run);
 }
 
 /* ----------------------------------------------------------------- parent: spawn --- */
@@ -2202,9 +2510,10 @@ static int sl__plan_landlock(sl__plan *plan, sl_error *err)
     }
     spec.exec_paths = exec_paths;
     spec.write_paths = write_paths;
-    /* TCP stays allowed: with network = 0 the empty network namespace already keeps the
-     * payload off the host, and denying TCP here would also break its own loopback. */
-    spec.deny_tcp = 0;
+    /* SECURITY: with network = 0 the empty network namespace is the first wall and this is
+     * the second: TCP bind and connect fail with EACCES (ABI 4+), so a bug in the namespace
+     * setup still leaves no TCP path out. It also denies the payload's own loopback TCP. */
+    spec.deny_tcp = pol->network == 0;
 
     all = sl__landlock_fs_rights(spec.abi);
     plan->landlock_tmp_rights = all & ~(uint64_t)SL__LL_FS_EXECUTE;
@@ -2223,11 +2532,16 @@ static int sl__plan_layers(sl__plan *plan, sl_error *err)
     sl_error local;
     int rc;
 
-    rc = sl__cgroup_create(pol, &plan->cgroup, &local);
+    if (!pol->use_cgroup) {
+        rc = SL_OK; /* the policy opted out: RLIMIT_DATA and RLIMIT_NPROC take over */
+    } else {
+        rc = sl__cgroup_create(pol, &plan->cgroup, &local);
+    }
     plan->have_cgroup = rc == SL_OK && plan->cgroup.version != 0;
     if (plan->have_cgroup) {
         plan->layers |= SL_LAYER_CGROUP;
-    } else if (plan->level >= 2 && !(pol->waive_layers & SL_LAYER_CGROUP)) {
+    } else if (plan->level >= 2 && pol->use_cgroup &&
+               !(pol->waive_layers & SL_LAYER_CGROUP)) {
         if (rc != SL_OK) {
             if (err != NULL) {
                 *err = local;
@@ -2272,23 +2586,7 @@ static int sl__plan_check(const sl_sandbox_policy *pol, const char *const *argv,
     if (pol == NULL || argv == NULL || argv[0] == NULL || argv[0][0] == '\0') {
         return sl__error(err, SL_EINVAL, "sandbox: policy and a non-empty argv are required");
     }
-    if (pol->level < 1 || pol->level > 3) {
-        return sl__error(err, SL_ESANDBOX_POLICY, "policy level %d is invalid; use 1, 2 or 3",
-                         pol->level);
-    }
-    if (pol->timeout_ms == 0) {
-        return sl__error(err, SL_ESANDBOX_POLICY, "policy timeout_ms is 0; set a wall-clock "
-                         "limit in milliseconds (default 30000)");
-    }
-    if (pol->allowed_domains != NULL) {
-        return sl__error(err, SL_ESANDBOX_POLICY, "policy allowed_domains is not supported "
-                         "yet and must be NULL; use network = 1 to share the host network");
-    }
-    if (pol->network != 0 && pol->network != 1) {
-        return sl__error(err, SL_ESANDBOX_POLICY, "policy network %d is invalid; use 0 or 1",
-                         pol->network);
-    }
-    return SL_OK;
+    return sl__sandbox_policy_check(pol, err);
 }
 
 /* Builds everything the children need. On failure `plan` is freed. */
@@ -2440,6 +2738,7 @@ static void sl__run_free_fds(sl_sandbox_run *run)
     sl__close(&run->out_fd);
     sl__close(&run->err_fd);
     sl__close(&run->status_fd);
+    sl__close(&run->quota_fd);
 }
 
 static int sl__run_new(const sl_sandbox_policy *pol, const void *input, size_t input_len,
@@ -2460,6 +2759,8 @@ static int sl__run_new(const sl_sandbox_policy *pol, const void *input, size_t i
     run->err_max = pol->stderr_max;
     run->kill_on_output_limit = pol->kill_on_output_limit;
     run->cpu_limit_ns = (uint64_t)pol->cpu_seconds * 1000000000u;
+    run->quota_fd = -1;
+    run->watch_at_ns = UINT64_MAX;
     run->cgroup.procs_fd = -1;
     run->cgroup.pids_procs_fd = -1;
     if (input_len > 0) {
@@ -2527,7 +2828,7 @@ static int sl__run_setup_poll(sl_sandbox_run *run, sl_error *err)
         ev.events = EPOLLIN;
         ev.data.fd = run->pidfd;
         epoll_ctl(run->epfd, EPOLL_CTL_ADD, run->pidfd, &ev);
-        sl__run_arm_timer(run, run->deadline_ns, 0);
+        sl__run_rearm(run);
     } else {
         /* Kernels before 5.3: no pidfd, so the timer ticks every 10 ms to check for exit. */
         sl__run_arm_timer(run, sl_time_now_ns() + 10000000u, 10000000u);
@@ -2701,6 +3002,11 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
     }
     run->start_ns = sl_time_now_ns();
     run->deadline_ns = run->start_ns + (uint64_t)policy->timeout_ms * 1000000u;
+    rc = sl__run_quota_start(run, policy, err);
+    if (rc != SL_OK) {
+        sl__run_release(run);
+        return rc;
+    }
     rc = sl__plan_build(&plan, policy, argv, err);
     if (rc != SL_OK) {
         sl__run_release(run);
@@ -2708,6 +3014,9 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
     }
     run->cgroup = plan.cgroup;
     run->have_cgroup = plan.have_cgroup;
+    if (run->have_cgroup || run->quota_fd >= 0) {
+        run->watch_at_ns = run->start_ns + SL__WATCH_NS;
+    }
     run->layers = plan.layers;
     run->landlock_abi = plan.layers & SL_LAYER_LANDLOCK ? plan.landlock_abi : 0;
 
@@ -2772,7 +3081,7 @@ SKILLLITE_API void sl_sandbox_kill(sl_sandbox_run *run)
     if (run->limit == SL_LIMIT_NONE) {
         run->limit = SL_LIMIT_KILLED;
     }
-    sl__run_kill_all(run);
+    sl__run_stop(run);
 }
 
 SKILLLITE_API int sl_sandbox_take_result(sl_sandbox_run *run, sl_sandbox_result *result)

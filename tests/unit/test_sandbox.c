@@ -123,6 +123,88 @@ TEST(sandbox_names_and_defaults)
     CHECK_INT(p.stdout_max, 1u << 20);
     CHECK_INT(p.uid, -1);
     CHECK_INT(p.waive_layers, 0);
+    CHECK_INT(p.output_quota_bytes, 64u << 20);
+    CHECK_INT(p.use_cgroup, 1);
+    CHECK_INT(p.network, 0);
+}
+
+/* Sets one policy field to an invalid value. */
+typedef void (*policy_edit_fn)(sl_sandbox_policy *p);
+
+static void edit_level_4(sl_sandbox_policy *p) { p->level = 4; }
+static void edit_timeout_0(sl_sandbox_policy *p) { p->timeout_ms = 0; }
+static void edit_cpu_0(sl_sandbox_policy *p) { p->cpu_seconds = 0; }
+static void edit_memory_small(sl_sandbox_policy *p) { p->memory_bytes = 4096; }
+static void edit_processes_0(sl_sandbox_policy *p) { p->max_processes = 0; }
+static void edit_open_files_3(sl_sandbox_policy *p) { p->max_open_files = 3; }
+static void edit_file_bytes_0(sl_sandbox_policy *p) { p->max_file_bytes = 0; }
+static void edit_tmpfs_0(sl_sandbox_policy *p) { p->tmpfs_bytes = 0; }
+static void edit_stdout_0(sl_sandbox_policy *p) { p->stdout_max = 0; }
+static void edit_stderr_big(sl_sandbox_policy *p) { p->stderr_max = ((size_t)1 << 30) + 1; }
+static void edit_quota_0(sl_sandbox_policy *p) { p->output_quota_bytes = 0; }
+static void edit_network_2(sl_sandbox_policy *p) { p->network = 2; }
+static void edit_cgroup_2(sl_sandbox_policy *p) { p->use_cgroup = 2; }
+static void edit_uid_minus_2(sl_sandbox_policy *p) { p->uid = -2; }
+static void edit_waive_userns(sl_sandbox_policy *p) { p->waive_layers = SL_LAYER_USERNS; }
+
+static void edit_domains(sl_sandbox_policy *p)
+{
+    static const char *const domains[] = {"example.com", NULL};
+
+    p->allowed_domains = domains;
+}
+
+TEST(sandbox_policy_range_errors)
+{
+    static const struct {
+        policy_edit_fn edit;
+        const char *message;
+    } cases[] = {
+        {edit_level_4, "policy level 4 is invalid; use 1, 2 or 3"},
+        {edit_timeout_0, "policy timeout_ms is 0; set a wall-clock limit of 1 ms or more "
+                         "(default 30000)"},
+        {edit_cpu_0, "policy cpu_seconds is 0; set 1 or more (default 30)"},
+        {edit_memory_small, "policy memory_bytes 4096 is too small; set 1048576 (1 MiB) or "
+                            "more (default 512 MiB)"},
+        {edit_processes_0, "policy max_processes is 0; set 1 or more (default 64)"},
+        {edit_open_files_3, "policy max_open_files 3 is invalid; use 4 to 1048576 "
+                            "(default 256)"},
+        {edit_file_bytes_0, "policy max_file_bytes is 0; set 1 or more (default 64 MiB)"},
+        {edit_tmpfs_0, "policy tmpfs_bytes is 0, which tmpfs reads as unlimited; set 1 or "
+                       "more (default 64 MiB)"},
+        {edit_stdout_0, "policy stdout_max 0 is invalid; use 1 to 1073741824 (1 GiB; "
+                        "default 1 MiB)"},
+        {edit_stderr_big, "policy stderr_max 1073741825 is invalid; use 1 to 1073741824 "
+                          "(1 GiB; default 1 MiB)"},
+        {edit_quota_0, "policy output_quota_bytes is 0; set 1 or more (default 64 MiB)"},
+        {edit_network_2, "policy network 2 is invalid; use 0 or 1"},
+        {edit_domains, "policy allowed_domains is set, but the domain allowlist is not "
+                       "implemented yet; leave it NULL, and use network = 1 to share the "
+                       "host network"},
+        {edit_cgroup_2, "policy use_cgroup 2 is invalid; use 0 or 1"},
+        {edit_uid_minus_2, "policy uid/gid -2/-1 is invalid; use -1 (the default identity) "
+                           "or an id from 1 to 4294967294"},
+        {edit_waive_userns, "policy waive_layers 0x1 is invalid; only SL_LAYER_SECCOMP, "
+                            "SL_LAYER_LANDLOCK and SL_LAYER_CGROUP (0x1c0) can be waived"},
+    };
+    const char *argv[] = {"/bin/true", NULL};
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sl_sandbox_policy p;
+        sl_sandbox_result r;
+        sl_sandbox_run *run = (sl_sandbox_run *)(void *)&p; /* non-NULL, never used */
+        sl_error e;
+
+        sl_sandbox_policy_init(&p);
+        cases[i].edit(&p);
+        CHECK_INT(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e), SL_ESANDBOX_POLICY);
+        CHECK_INT(e.code, SL_ESANDBOX_POLICY);
+        CHECK_STR(e.message, cases[i].message);
+        CHECK_INT(r.stdout_data == NULL, 1);
+        CHECK_INT(sl_sandbox_spawn(&p, argv, NULL, 0, &run, &e), SL_ESANDBOX_POLICY);
+        CHECK(run == NULL);
+    }
 }
 
 TEST(sandbox_policy_errors)
@@ -317,46 +399,197 @@ TEST(sandbox_proc_shows_only_the_run)
     sl_sandbox_result_free(&r);
 }
 
+/* Opens a TCP listener on 127.0.0.1 (never another address) and returns its fd and port. */
+static int listen_loopback(int *port)
+{
+    struct sockaddr_in addr;
+    socklen_t len = sizeof(addr);
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (s < 0) {
+        return -1;
+    }
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(s, 4) != 0 ||
+        getsockname(s, (struct sockaddr *)&addr, &len) != 0) {
+        close(s);
+        return -1;
+    }
+    *port = (int)ntohs(addr.sin_port);
+    return s;
+}
+
+/* Returns the Landlock ABI the sandbox uses here, 0 when none. */
+static int landlock_abi(void)
+{
+    sl_sandbox_support s;
+
+    return sl_sandbox_probe(&s, NULL) == SL_OK ? s.landlock_abi : 0;
+}
+
+/* With network = 0: the host's listener is unreachable, TCP bind and connect fail with
+ * EACCES when Landlock has network rules (ABI 4+), and UDP over the private loopback
+ * still works. */
 TEST(sandbox_network_is_private)
 {
     sl_sandbox_policy p;
     sl_sandbox_result r;
     sl_error e;
-    struct sockaddr_in addr;
-    socklen_t len = sizeof(addr);
     char script[1024];
+    int port = 0;
     int s;
 
     NEED_LEVEL2();
     if (!have_program("python3")) {
         SKIP("python3 not found on PATH");
     }
-    s = socket(AF_INET, SOCK_STREAM, 0);
+    s = listen_loopback(&port);
     REQUIRE(s >= 0);
-    memset(&addr, 0, sizeof(addr));
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(s, (struct sockaddr *)&addr, sizeof(addr)) == 0);
-    REQUIRE(listen(s, 4) == 0);
-    REQUIRE(getsockname(s, (struct sockaddr *)&addr, &len) == 0);
     snprintf(script, sizeof(script),
              "import socket\n"
              "c = socket.socket(); c.settimeout(2)\n"
              "try:\n    c.connect(('127.0.0.1', %d)); print('host=reached')\n"
-             "except OSError as e: print('host=' + type(e).__name__)\n"
-             "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)\n"
-             "k = socket.create_connection(srv.getsockname(), timeout=2)\n"
-             "a, _ = srv.accept(); k.sendall(b'ping'); print('loopback=' + a.recv(4).decode())\n",
-             (int)ntohs(addr.sin_port));
+             "except OSError as e: print('host=%%d' %% e.errno)\n"
+             "srv = socket.socket()\n"
+             "try:\n    srv.bind(('127.0.0.1', 0)); print('bind=ok')\n"
+             "except OSError as e: print('bind=%%d' %% e.errno)\n"
+             "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', 0))\n"
+             "v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+             "v.sendto(b'ping', u.getsockname()); print('udp=' + u.recv(4).decode())\n",
+             port);
     {
         const char *argv[] = {"python3", "-c", script, NULL};
         policy_level(&p, 2);
         REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
     }
-    CHECK_MEM(r.stdout_data, r.stdout_len, "host=ConnectionRefusedError\nloopback=ping\n");
+    if (landlock_abi() >= 4) {
+        CHECK_INT(r.layers & SL_LAYER_LANDLOCK, SL_LAYER_LANDLOCK);
+        CHECK_MEM(r.stdout_data, r.stdout_len, "host=13\nbind=13\nudp=ping\n");
+    } else {
+        CHECK_MEM(r.stdout_data, r.stdout_len, "host=111\nbind=ok\nudp=ping\n");
+    }
     CHECK_MEM(r.stderr_data, r.stderr_len, "");
+    CHECK_INT(r.layers & SL_LAYER_NETNS, SL_LAYER_NETNS);
     sl_sandbox_result_free(&r);
     close(s);
+}
+
+/* network = 1 shares the host's network namespace: a listener the test opens on 127.0.0.1
+ * gets the payload's connection and bytes; the same script fails with network = 0. */
+TEST(sandbox_network_shared_reaches_host_loopback)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char script[512];
+    char buf[8] = "";
+    struct pollfd pfd;
+    int port = 0;
+    int s;
+    int c;
+
+    NEED_LEVEL2();
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    s = listen_loopback(&port);
+    REQUIRE(s >= 0);
+    snprintf(script, sizeof(script),
+             "import socket\n"
+             "try:\n"
+             "    c = socket.create_connection(('127.0.0.1', %d), timeout=2)\n"
+             "    c.sendall(b'hi'); c.close(); print('connected')\n"
+             "except OSError as e: print('errno=%%d' %% e.errno)\n",
+             port);
+    {
+        const char *argv[] = {"python3", "-c", script, NULL};
+
+        policy_level(&p, 2);
+        p.network = 1;
+        REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+        CHECK_MEM(r.stdout_data, r.stdout_len, "connected\n");
+        CHECK_INT(r.layers & SL_LAYER_NETNS, 0);
+        CHECK_INT(r.exit_code, 0);
+        sl_sandbox_result_free(&r);
+        /* The connection waits in the listener's backlog with the payload's bytes. */
+        pfd.fd = s;
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        REQUIRE(poll(&pfd, 1, 2000) == 1);
+        c = accept(s, NULL, NULL);
+        REQUIRE(c >= 0);
+        CHECK_INT(read(c, buf, sizeof(buf) - 1), 2);
+        CHECK_STR(buf, "hi");
+        close(c);
+
+        p.network = 0;
+        REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+        CHECK_MEM(r.stdout_data, r.stdout_len,
+                  landlock_abi() >= 4 ? "errno=13\n" : "errno=111\n");
+        CHECK_INT(r.layers & SL_LAYER_NETNS, SL_LAYER_NETNS);
+        sl_sandbox_result_free(&r);
+        pfd.revents = 0;
+        CHECK_INT(poll(&pfd, 1, 0), 0);
+    }
+    close(s);
+}
+
+/* A lookup with network = 0 fails at once from /etc/hosts and never reaches a DNS server:
+ * the namespace has only "lo", nsswitch lists files only, and resolv.conf's one server is
+ * that loopback. The name is under .invalid, which no DNS server may resolve. */
+TEST(sandbox_name_lookup_fails_fast)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {
+        "python3", "-c",
+        "import socket\n"
+        "try:\n    socket.getaddrinfo('skilllite-test.example.invalid', 80); print('resolved')\n"
+        "except socket.gaierror as e: print('gaierror', e.errno)\n"
+        "print([l.split(':')[0].strip() for l in open('/proc/self/net/dev').readlines()[2:]])\n"
+        "print([l for l in open('/etc/nsswitch.conf') if l.startswith('hosts:')][0], end='')\n"
+        "print([l for l in open('/etc/resolv.conf') if l.startswith('nameserver')][0], end='')\n",
+        NULL};
+
+    NEED_LEVEL2();
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    policy_level(&p, 2);
+    REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    REQUIRE(r.layers & SL_LAYER_NETNS);
+    CHECK_MEM(r.stdout_data, r.stdout_len,
+              "gaierror -2\n['lo']\nhosts: files\nnameserver 127.0.0.1\n");
+    CHECK_MEM(r.stderr_data, r.stderr_len, "");
+    CHECK(r.wall_ns < 2000000000u);
+    sl_sandbox_result_free(&r);
+}
+
+/* node's dns.resolve uses c-ares, which reads resolv.conf itself and ignores nsswitch. */
+TEST(sandbox_node_dns_resolve_fails_fast)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {
+        "node", "-e",
+        "require('dns').resolve4('skilllite-test.example.invalid', (err) => "
+        "console.log(err ? err.code : 'resolved'));",
+        NULL};
+
+    NEED_LEVEL2();
+    if (!have_program("node")) {
+        SKIP("node not found on PATH");
+    }
+    policy_level(&p, 2);
+    REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+    REQUIRE(r.layers & SL_LAYER_NETNS);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "ECONNREFUSED\n");
+    CHECK(r.wall_ns < 2000000000u);
+    sl_sandbox_result_free(&r);
 }
 
 TEST(sandbox_python_json_roundtrip)
@@ -506,6 +739,8 @@ TEST(sandbox_timeout_kills_the_tree)
     sl_error e;
     char out_dir[] = "/tmp/sl-out-XXXXXX";
     char late[128];
+    char marker[32];
+    char script[256];
     struct timespec pause = {1, 200000000};
 
     NEED_LEVEL2();
@@ -514,16 +749,19 @@ TEST(sandbox_timeout_kills_the_tree)
     policy_level(&p, 2);
     p.timeout_ms = 500;
     p.output_dir = out_dir;
-    REQUIRE(run_sh(&p, "(sleep 1; echo late > /output/late) & sleep 31.41592 & "
-                       "echo started > /output/started; sleep 10",
-                   NULL, &r, &e) == SL_OK);
+    /* The sleep's duration carries this process's pid, so parallel test runs on the same
+       host do not see each other's sleeps. */
+    snprintf(marker, sizeof(marker), "sleep 31.%d", (int)getpid());
+    snprintf(script, sizeof(script), "(sleep 1; echo late > /output/late) & %s & "
+             "echo started > /output/started; sleep 10", marker);
+    REQUIRE(run_sh(&p, script, NULL, &r, &e) == SL_OK);
     CHECK_INT(r.limit, SL_LIMIT_TIMEOUT);
     CHECK_INT(r.exited, 0);
     CHECK_INT(r.signal, SIGKILL);
     CHECK(r.wall_ns >= 500000000u);
     CHECK(r.wall_ns < 1000000000u);
     sl_sandbox_result_free(&r);
-    CHECK(!host_has_process("sleep 31.41592"));
+    CHECK(!host_has_process(marker));
     snprintf(late, sizeof(late), "%s/started", out_dir);
     CHECK_INT(access(late, F_OK), 0);
     unlink(late);
@@ -1012,4 +1250,512 @@ TEST(sandbox_probe_reports)
     CHECK_INT((s.available & SL_LAYER_LANDLOCK) != 0, s.landlock_abi > 0);
     CHECK_INT((s.available & SL_LAYER_CGROUP) != 0, s.cgroup_version != 0);
     CHECK_INT(sl_sandbox_probe(NULL, NULL), SL_EINVAL);
+}
+
+/* ------------------------------------------------------------------ output quota --- */
+
+/* Removes `path` and everything below it, without following symbolic links. */
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    DIR *d;
+    struct dirent *ent;
+
+    if (lstat(path, &st) != 0) {
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    d = opendir(path);
+    while (d != NULL && (ent = readdir(d)) != NULL) {
+        char child[1024];
+
+        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0) {
+            continue;
+        }
+        snprintf(child, sizeof(child), "%s/%s", path, ent->d_name);
+        remove_tree(child);
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+/* The bytes the spawner counts for one entry: the larger of the allocated blocks and, for
+ * a regular file, the size. */
+static unsigned long long entry_bytes(const char *dir, const char *name)
+{
+    char path[512];
+    struct stat st;
+    unsigned long long blocks;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (lstat(path, &st) != 0) {
+        return 0;
+    }
+    blocks = (unsigned long long)st.st_blocks * 512u;
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > blocks) {
+        return (unsigned long long)st.st_size;
+    }
+    return blocks;
+}
+
+static long long file_size(const char *dir, const char *name)
+{
+    char path[512];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    return lstat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* One file past the quota stops at the quota: RLIMIT_FSIZE takes the smaller of
+ * max_file_bytes and output_quota_bytes when output_dir is set. The partial file stays. */
+TEST(sandbox_output_quota_caps_one_file)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-quota-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.output_quota_bytes = 100000;
+    REQUIRE_OK(run_sh(&p, "exec head -c 200000 /dev/zero > /output/big", NULL, &r, &e));
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.exited, 0);
+    CHECK_INT(r.signal, SIGXFSZ);
+    CHECK_INT(file_size(out, "big"), 100000);
+    CHECK_INT(r.output_bytes_written, entry_bytes(out, "big"));
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* Many files under the per-file cap add up past the quota: the total is measured after the
+ * run, the run keeps its exit status, and every file stays for the host to judge. Bytes that
+ * were in the folder before the run do not count. Symbolic links are not followed. */
+TEST(sandbox_output_quota_total_after_run)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-quota-XXXXXX";
+    char path[256];
+    unsigned long long expected;
+    int fd;
+    int i;
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    snprintf(path, sizeof(path), "%s/before", out);
+    fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    REQUIRE(fd >= 0);
+    for (i = 0; i < 50; i++) {
+        CHECK(write(fd, "0123456789012345678901234567890123456789", 40) == 40);
+    }
+    close(fd);
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.output_quota_bytes = 100000;
+
+    REQUIRE_OK(run_sh(&p, "head -c 60000 /dev/zero > /output/small; ln -s /usr /output/usr; "
+                          "mkfifo /output/fifo",
+                      NULL, &r, &e));
+    expected = entry_bytes(out, "small") + entry_bytes(out, "usr") + entry_bytes(out, "fifo");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    CHECK_INT(r.output_bytes_written, expected);
+    CHECK(r.output_bytes_written >= 60000);
+    CHECK(r.output_bytes_written < 100000);
+    sl_sandbox_result_free(&r);
+
+    REQUIRE_OK(run_sh(&p, "mkdir /output/d; for i in 1 2 3 4 5; do "
+                          "head -c 30000 /dev/zero > /output/d/f$i; done",
+                      NULL, &r, &e));
+    snprintf(path, sizeof(path), "%s/d", out);
+    expected = entry_bytes(out, "d");
+    for (i = 1; i <= 5; i++) {
+        char name[8];
+
+        snprintf(name, sizeof(name), "f%d", i);
+        CHECK_INT(file_size(path, name), 30000);
+        expected += entry_bytes(path, name);
+    }
+    CHECK_INT(r.exited, 1);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.output_bytes_written, expected);
+    sl_sandbox_result_free(&r);
+    CHECK_INT(file_size(out, "before"), 2000);
+    remove_tree(out);
+}
+
+/* A run that keeps writing files under the per-file cap is killed by the in-run check. */
+TEST(sandbox_output_quota_kills_during_run)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-quota-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.output_quota_bytes = 100000;
+    REQUIRE_OK(run_sh(&p, "i=0; while :; do head -c 30000 /dev/zero > /output/f$i; "
+                          "i=$((i+1)); sleep 0.01; done",
+                      NULL, &r, &e));
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.exited, 0);
+    CHECK_INT(r.signal, SIGKILL);
+    CHECK(r.output_bytes_written > 100000);
+    CHECK(r.wall_ns < 2000000000u);
+    CHECK_INT(file_size(out, "f0"), 30000);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* Level 1 has no mounts, but output_dir still gets its quota. */
+TEST(sandbox_output_quota_level1)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-quota-XXXXXX";
+    char script[256];
+
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 1);
+    p.output_dir = out;
+    p.output_quota_bytes = 10000;
+    snprintf(script, sizeof(script),
+             "head -c 8000 /dev/zero > %s/a; head -c 8000 /dev/zero > %s/b", out, out);
+    REQUIRE_OK(run_sh(&p, script, NULL, &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.output_bytes_written, entry_bytes(out, "a") + entry_bytes(out, "b"));
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* An output folder the spawner cannot measure within its bounds is rejected up front. */
+TEST(sandbox_output_dir_too_deep)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-quota-XXXXXX";
+    char path[1024];
+    char expected[400];
+    size_t len;
+    int i;
+
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    len = (size_t)snprintf(path, sizeof(path), "%s", out);
+    for (i = 0; i < 65; i++) {
+        len += (size_t)snprintf(path + len, sizeof(path) - len, "/d");
+        REQUIRE(mkdir(path, 0755) == 0);
+    }
+    policy_level(&p, 1);
+    p.output_dir = out;
+    CHECK_INT(run_sh(&p, "true", NULL, &r, &e), SL_ESANDBOX_POLICY);
+    snprintf(expected, sizeof(expected),
+             "cannot measure output_dir \"%s\" for its quota: it holds more than 65536 "
+             "entries, folders nested deeper than 64, or a folder the caller cannot open; "
+             "pass an empty folder", out);
+    CHECK_STR(e.message, expected);
+    p.output_dir = "/nonexistent/sl-out";
+    CHECK_INT(run_sh(&p, "true", NULL, &r, &e), SL_ESANDBOX_POLICY);
+    CHECK_STR(e.stage, "open output_dir");
+    CHECK_INT(e.sys_errno, ENOENT);
+    remove_tree(out);
+}
+
+/* ------------------------------------------------------- memory, CPU and processes --- */
+
+static int have_cgroup(void)
+{
+    sl_sandbox_support s;
+
+    return sl_sandbox_probe(&s, NULL) == SL_OK && (s.available & SL_LAYER_CGROUP) != 0;
+}
+
+/* Touches every page (b'x' * n), so the memory is really used, not only reserved. */
+static const char *const python_bomb[] = {
+    "python3", "-c", "chunks = []\nwhile True:\n    chunks.append(b'x' * (100 << 20))\n", NULL};
+
+TEST(sandbox_python_memory_bomb_cgroup)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    int level;
+
+    if (!have_cgroup()) {
+        SKIP("no usable cgroup (needs a delegated cgroup v2 subtree or root with v1)");
+    }
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    for (level = 1; level <= 2; level++) {
+        if (level == 2) {
+            NEED_LEVEL2();
+        }
+        sl_sandbox_policy_init(&p);
+        p.level = level;
+        p.timeout_ms = 20000;
+        p.memory_bytes = 128u << 20;
+        REQUIRE_OK(sl_sandbox_exec(&p, python_bomb, NULL, 0, &r, &e));
+        CHECK_INT(r.layers & SL_LAYER_CGROUP, SL_LAYER_CGROUP);
+        CHECK_INT(r.limit, SL_LIMIT_MEMORY);
+        CHECK_INT(r.exited, 0);
+        CHECK_INT(r.signal, SIGKILL);
+        CHECK(r.peak_memory_bytes <= (128u << 20));
+        CHECK(r.wall_ns < 10000000000ull);
+        sl_sandbox_result_free(&r);
+    }
+}
+
+/* Without a cgroup, RLIMIT_DATA makes the allocation fail: python raises MemoryError and
+ * exits by itself, which the result reports as the payload's own exit. */
+TEST(sandbox_python_memory_bomb_rlimit)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *tail = "MemoryError\n";
+    int level;
+
+    if (!have_program("python3")) {
+        SKIP("python3 not found on PATH");
+    }
+    for (level = 1; level <= 2; level++) {
+        if (level == 2) {
+            NEED_LEVEL2();
+        }
+        policy_level(&p, level);
+        p.use_cgroup = 0;
+        p.memory_bytes = 128u << 20;
+        REQUIRE_OK(sl_sandbox_exec(&p, python_bomb, NULL, 0, &r, &e));
+        CHECK_INT(r.layers & SL_LAYER_CGROUP, 0);
+        CHECK_INT(r.limit, SL_LIMIT_NONE);
+        CHECK_INT(r.exited, 1);
+        CHECK_INT(r.exit_code, 1);
+        REQUIRE(r.stderr_len >= strlen(tail));
+        CHECK_STR(r.stderr_data + r.stderr_len - strlen(tail), tail);
+        CHECK(r.peak_memory_bytes < (128u << 20));
+        CHECK(r.wall_ns < 10000000000ull);
+        sl_sandbox_result_free(&r);
+    }
+}
+
+/* node reserves far more address space than it uses, so check that the default limits do
+ * not break an ordinary run with large arrays, with or without the cgroup. */
+TEST(sandbox_node_big_arrays_run)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {"node", "-e",
+                          "const a = [];\n"
+                          "for (let i = 0; i < 20; i++) a.push(new Array(1e6).fill(i));\n"
+                          "console.log(a.length, a[19][999999]);\n",
+                          NULL};
+    int use_cgroup;
+
+    NEED_LEVEL2();
+    if (!have_program("node")) {
+        SKIP("node not found on PATH");
+    }
+    for (use_cgroup = 0; use_cgroup <= 1; use_cgroup++) {
+        sl_sandbox_policy_init(&p);
+        p.timeout_ms = 20000;
+        p.use_cgroup = use_cgroup;
+        p.waive_layers = SL_LAYER_CGROUP;
+        REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+        CHECK_MEM(r.stdout_data, r.stdout_len, "20 19\n");
+        CHECK_MEM(r.stderr_data, r.stderr_len, "");
+        CHECK_INT(r.exit_code, 0);
+        CHECK_INT(r.limit, SL_LIMIT_NONE);
+        CHECK(r.peak_memory_bytes > (100u << 20));
+        sl_sandbox_result_free(&r);
+    }
+}
+
+/* A node memory bomb under the default 512 MiB: the cgroup's OOM killer ends it, and
+ * without the cgroup RLIMIT_DATA makes the Buffer allocation throw. */
+TEST(sandbox_node_memory_bomb)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {"node", "-e",
+                          "const a = [];\nfor (;;) a.push(Buffer.alloc(64 << 20, 1));\n", NULL};
+    int use_cgroup;
+
+    NEED_LEVEL2();
+    if (!have_program("node")) {
+        SKIP("node not found on PATH");
+    }
+    for (use_cgroup = 0; use_cgroup <= 1; use_cgroup++) {
+        if (use_cgroup && !have_cgroup()) {
+            SKIP("no usable cgroup (needs a delegated cgroup v2 subtree or root with v1)");
+        }
+        sl_sandbox_policy_init(&p);
+        p.timeout_ms = 20000;
+        p.use_cgroup = use_cgroup;
+        REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+        if (use_cgroup) {
+            CHECK_INT(r.limit, SL_LIMIT_MEMORY);
+            CHECK_INT(r.signal, SIGKILL);
+            CHECK(r.peak_memory_bytes <= (512u << 20));
+        } else {
+            CHECK_INT(r.limit, SL_LIMIT_NONE);
+            CHECK_INT(r.exited, 1);
+            CHECK_INT(r.exit_code, 1);
+            CHECK(strstr(r.stderr_data, "RangeError: Array buffer allocation failed") != NULL);
+            CHECK(r.peak_memory_bytes < (512u << 20));
+        }
+        CHECK(r.wall_ns < 10000000000ull);
+        sl_sandbox_result_free(&r);
+    }
+}
+
+/* A level 2 run killed at its deadline still reports the CPU time of every process. */
+TEST(sandbox_cpu_time_of_killed_run)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+
+    NEED_LEVEL2();
+    policy_level(&p, 2);
+    p.timeout_ms = 1000;
+    REQUIRE_OK(run_sh(&p, "while :; do :; done & while :; do :; done", NULL, &r, &e));
+    CHECK_INT(r.limit, SL_LIMIT_TIMEOUT);
+    CHECK_INT(r.signal, SIGKILL);
+    /* Two busy processes for one second. Without the processes killed at the deadline,
+       cpu_ns would be init's own time, about 1 ms. The bound leaves room for a host whose
+       other work takes most of its CPUs. */
+    CHECK(r.cpu_ns >= 250000000u);
+    CHECK(r.cpu_ns <= 2u * r.wall_ns + 100000000u);
+    sl_sandbox_result_free(&r);
+}
+
+/* Runs a fork bomb with `marker` in its command line and checks that it ended within the
+ * timeout with `limit`, and that no process with the marker is left on the host. */
+static void check_fork_bomb(const sl_sandbox_policy *p, const char *const *argv,
+                            const char *marker, int limit)
+{
+    sl_sandbox_result r;
+    sl_error e;
+    struct timespec pause = {0, 50000000};
+
+    REQUIRE_OK(sl_sandbox_exec(p, argv, NULL, 0, &r, &e));
+    CHECK_INT(r.limit, limit);
+    CHECK(r.wall_ns < (uint64_t)p->timeout_ms * 1000000u + 500000000u);
+    sl_sandbox_result_free(&r);
+    nanosleep(&pause, NULL);
+    CHECK(!host_has_process(marker));
+}
+
+/* The classic bash bomb returns at once, and the run ends with the payload: init kills
+ * every process it left behind. Kept alive by a sleep, the bomb hits pids.max and the
+ * in-run check kills it; the python loop fails at pids.max by itself. */
+TEST(sandbox_fork_bombs_hit_pids_limit)
+{
+    sl_sandbox_policy p;
+    char marker[64];
+    char bash_bomb[128];
+    char bash_bomb_alive[128];
+    char python_fork[160];
+    const char *bash_argv[] = {"bash", "-c", bash_bomb, NULL};
+    const char *bash_alive_argv[] = {"bash", "-c", bash_bomb_alive, NULL};
+    const char *python_argv[] = {"python3", "-c", python_fork, NULL};
+
+    NEED_LEVEL2();
+    if (!have_cgroup()) {
+        SKIP("no usable cgroup (needs a delegated cgroup v2 subtree or root with v1)");
+    }
+    snprintf(marker, sizeof(marker), "sl-bomb-%d", (int)getpid());
+    snprintf(bash_bomb, sizeof(bash_bomb), ":(){ :|:& };: # %s", marker);
+    snprintf(bash_bomb_alive, sizeof(bash_bomb_alive), ":(){ :|:& };:; sleep 30 # %s",
+             marker);
+    snprintf(python_fork, sizeof(python_fork), "import os\nwhile True:\n    os.fork()\n# %s",
+             marker);
+    sl_sandbox_policy_init(&p);
+    p.timeout_ms = 5000;
+    check_fork_bomb(&p, bash_argv, marker, SL_LIMIT_NONE);
+    check_fork_bomb(&p, bash_alive_argv, marker, SL_LIMIT_PIDS);
+    if (have_program("python3")) {
+        check_fork_bomb(&p, python_argv, marker, SL_LIMIT_PIDS);
+    }
+}
+
+/* Without the cgroup, RLIMIT_NPROC bounds the bombs: the bash one runs until the timeout,
+ * and the python one fails its fork and exits (limit none: no cgroup saw the failure). */
+TEST(sandbox_fork_bomb_without_cgroup)
+{
+    sl_sandbox_policy p;
+    char marker[64];
+    char bash_bomb[128];
+    char python_fork[160];
+    const char *bash_argv[] = {"bash", "-c", bash_bomb, NULL};
+    const char *python_argv[] = {"python3", "-c", python_fork, NULL};
+
+    NEED_LEVEL2();
+    snprintf(marker, sizeof(marker), "sl-bomb-rlimit-%d", (int)getpid());
+    snprintf(bash_bomb, sizeof(bash_bomb), ":(){ :|:& };:; sleep 30 # %s", marker);
+    snprintf(python_fork, sizeof(python_fork), "import os\nwhile True:\n    os.fork()\n# %s",
+             marker);
+    sl_sandbox_policy_init(&p);
+    p.timeout_ms = 2000;
+    p.use_cgroup = 0;
+    check_fork_bomb(&p, bash_argv, marker, SL_LIMIT_TIMEOUT);
+    if (have_program("python3")) {
+        check_fork_bomb(&p, python_argv, marker, SL_LIMIT_NONE);
+    }
+}
+
+/* An fd the host opened without O_CLOEXEC never reaches the payload. */
+TEST(sandbox_host_fds_do_not_leak)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    const char *argv[] = {"/bin/ls", "/proc/self/fd", NULL};
+    int fd = open("/etc/hostname", O_RDONLY);
+    int high;
+    int level;
+
+    REQUIRE(fd >= 0);
+    high = dup2(fd, 100);
+    REQUIRE(high == 100);
+    for (level = 1; level <= 2; level++) {
+        if (level == 2) {
+            char reason[200];
+
+            if (!level2_ready(reason, sizeof(reason))) {
+                break;
+            }
+        }
+        policy_level(&p, level);
+        REQUIRE_OK(sl_sandbox_exec(&p, argv, NULL, 0, &r, &e));
+        /* 0-2 are the pipes; 3 is ls's own handle on /proc/self/fd. */
+        CHECK_MEM(r.stdout_data, r.stdout_len, "0\n1\n2\n3\n");
+        sl_sandbox_result_free(&r);
+    }
+    close(high);
+    close(fd);
 }
