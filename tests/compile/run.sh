@@ -40,6 +40,32 @@ for cc in gcc clang; do
     done
 done
 
+# The host examples from the README compile with both compilers and run the calculator.
+for cc in gcc clang; do
+    case $cc in gcc) cxx=g++ ;; clang) cxx=clang++ ;; esac
+    step "$cc examples/host/minimal.c" $cc -std=c11 $WARN -I. examples/host/minimal.c -o "$OUT/minimal-$cc"
+    step "$cc examples/host/poll_loop.c" $cc -std=c11 $WARN -I. examples/host/poll_loop.c -o "$OUT/poll-$cc"
+    step "$cxx examples/host/host.cpp" $cxx -std=c++17 $WARN -I. examples/host/host.cpp "$OUT/impl-$cc-c11.o" -o "$OUT/hostcpp-$cc"
+done
+expect_output() {
+    name=$1
+    expected=$2
+    shift 2
+    actual=$("$@" 2>&1)
+    if [ "$actual" = "$expected" ]; then
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name: output \"$actual\", expected \"$expected\""
+        failed=$((failed + 1))
+    fi
+}
+expect_output "minimal host runs the calculator" 'exit 0, output {"result": 42}' "$OUT/minimal-gcc"
+expect_output "C++ host runs the calculator" 'calculator: exit 0, output {"result": 42}' "$OUT/hostcpp-clang"
+case $("$OUT/poll-gcc" 2>&1) in
+    "after "*" frames: exit 0, output {\"result\": 42}") passed=$((passed + 1)) ;;
+    *) echo "FAIL poll-loop host: $("$OUT/poll-gcc" 2>&1)"; failed=$((failed + 1)) ;;
+esac
+
 # Only sl_ names may be exported: a vendored header must not collide with the host.
 exported=$(nm -g --defined-only "$OUT/impl-gcc-c11.o" | awk '{print $3}' | grep -v '^sl_' || true)
 if [ -n "$exported" ]; then

@@ -1,0 +1,3 @@
+/* The implementation unit for the C++ host. */
+#define SKILLLITE_IMPLEMENTATION
+#include "skilllite.h"
