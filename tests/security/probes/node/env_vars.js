@@ -1,0 +1,4 @@
+// Case: read the environment.
+for (const k of Object.keys(process.env).sort()) {
+    console.log("ENV " + k + "=" + process.env[k]);
+}

@@ -1,0 +1,4 @@
+# Case: read the environment.
+for n in $(compgen -e); do
+    printf 'ENV %s=%s\n' "$n" "${!n}"
+done
