@@ -935,6 +935,147 @@ SKILLLITE_API void sl_skill_free(sl_skill *skill)
     sl__free(&a, skill, sizeof(sl_skill));
 }
 
+/* ------------------------------------------------------------- quote and retry --- */
+
+#define SL__SKILL_REPAIR_MAX 8
+
+/* Bytes inserted by quoting values: `at` is where the value started, in the text as it
+ * was right before that repair, and `added` how many bytes the repair inserted there. */
+typedef struct sl__skill_repairs {
+    size_t at[SL__SKILL_REPAIR_MAX];
+    size_t added[SL__SKILL_REPAIR_MAX];
+    int count;
+} sl__skill_repairs;
+
+/* Maps every value's offset in the repaired text back to the original SKILL.md. Quoting
+ * inserts bytes but no line breaks, so lines and columns stay right and only offsets move.
+ * Depth is bounded by the YAML reader's own nesting limit. */
+static void sl__skill_unshift(sl_value *v, const sl__skill_repairs *r, size_t base)
+{
+    size_t n = sl_value_count(v);
+    size_t i;
+    int j;
+
+    if (v == NULL) {
+        return;
+    }
+    if (sl_value_offset(v) >= base) {
+        size_t local = sl_value_offset(v) - base;
+
+        for (j = r->count - 1; j >= 0; j--) {
+            if (local > r->at[j]) {
+                local -= r->added[j];
+            }
+        }
+        sl_value_set_position(v, base + local, sl_value_line(v), sl_value_column(v));
+    }
+    for (i = 0; i < n; i++) {
+        sl__skill_unshift(sl_value_key_at(v, i), r, base);
+        sl__skill_unshift(sl_value_at(v, i), r, base);
+    }
+}
+
+/* Rewrites the top-level line `key: plain value` around byte `at` of `in` as
+ * `key: "value"` (escaping `\` and `"`) into `out`. Returns 1 and records the repair when
+ * the line has that shape, 0 when it does not, SL_ENOMEM on allocation failure. */
+static int sl__skill_quote_line(const sl_buf *in, size_t at, sl_buf *out, sl__skill_repairs *r)
+{
+    const char *t = in->data;
+    size_t start = at;
+    size_t end = at;
+    size_t k;
+    size_t v;
+    size_t added = 2;
+
+    while (start > 0 && t[start - 1] != '\n') {
+        start--;
+    }
+    while (end < in->len && t[end] != '\n' && t[end] != '\r') {
+        end++;
+    }
+    for (k = start; k < end && sl__skill_is_key_char(t[k]); k++) {
+    }
+    if (k == start || k + 1 >= end || t[k] != ':' || t[k + 1] != ' ') {
+        return 0;
+    }
+    for (v = k + 1; v < end && t[v] == ' '; v++) {
+    }
+    if (v >= end || strchr("\"'[{|>&*!%@`#", t[v]) != NULL) {
+        return 0;
+    }
+    while (end > v && (t[end - 1] == ' ' || t[end - 1] == '\t')) {
+        end--;
+    }
+
+    sl_buf_reset(out);
+    sl_buf_append(out, t, v);
+    sl_buf_putc(out, '"');
+    for (k = v; k < end; k++) {
+        if (t[k] == '\\' || t[k] == '"') {
+            sl_buf_putc(out, '\\');
+            added++;
+        }
+        sl_buf_putc(out, t[k]);
+    }
+    sl_buf_putc(out, '"');
+    sl_buf_append(out, t + end, in->len - end);
+    if (out->failed) {
+        return SL_ENOMEM;
+    }
+    r->at[r->count] = v;
+    r->added[r->count] = added;
+    r->count++;
+    return 1;
+}
+
+/* Retries a frontmatter the YAML reader rejected after quoting the offending top-level
+ * value, for up to SL__SKILL_REPAIR_MAX lines, as the Agent Skills client guide suggests
+ * for the common `description: text with: a colon`. Returns the document with offsets in
+ * SKILL.md coordinates, or NULL (with `*nomem` set when out of memory). */
+static sl_doc *sl__skill_quote_retry(sl_skill *skill, const sl_yaml_options *opt,
+                                     const sl_error *first, size_t start, size_t end,
+                                     int *nomem)
+{
+    sl__skill_repairs repairs;
+    sl_buf cur;
+    sl_buf next;
+    sl_error err = *first;
+    sl_doc *doc = NULL;
+
+    repairs.count = 0;
+    sl_buf_init(&cur, &skill->alloc);
+    sl_buf_init(&next, &skill->alloc);
+    if (sl_buf_append(&cur, skill->text + start, end - start) != SL_OK) {
+        *nomem = 1;
+        return NULL;
+    }
+
+    while (doc == NULL && repairs.count < SL__SKILL_REPAIR_MAX && err.code != SL_ENOMEM &&
+           err.offset >= opt->base_offset) {
+        sl_buf swap;
+        int rc = sl__skill_quote_line(&cur, err.offset - opt->base_offset, &next, &repairs);
+
+        if (rc != 1) {
+            *nomem = rc == SL_ENOMEM;
+            break;
+        }
+        swap = cur;
+        cur = next;
+        next = swap;
+        sl_error_clear(&err);
+        doc = sl_yaml_parse(cur.data, cur.len, opt, &err);
+    }
+    if (doc == NULL && err.code == SL_ENOMEM) {
+        *nomem = 1;
+    }
+    if (doc != NULL) {
+        sl__skill_unshift(sl_doc_root(doc), &repairs, opt->base_offset);
+    }
+    sl_buf_free(&cur);
+    sl_buf_free(&next);
+    return doc;
+}
+
 /* Reads the frontmatter with the YAML reader, falling back to the lenient reader. */
 static int sl__skill_read_frontmatter(sl_skill *skill, const sl__skill_split *sp, int flags)
 {
@@ -942,6 +1083,7 @@ static int sl__skill_read_frontmatter(sl_skill *skill, const sl__skill_split *sp
     sl_error yerr;
     sl_doc *doc;
     int nomem = 0;
+    const char *how = "";
     const sl_value *root;
 
     sl_yaml_options_init(&yopt);
@@ -960,8 +1102,15 @@ static int sl__skill_read_frontmatter(sl_skill *skill, const sl__skill_split *sp
             return SL_ENOMEM;
         }
         if ((flags & SL_SKILL_NO_LENIENT) == 0) {
-            doc = sl__skill_lenient(skill, sp->yaml_start, sp->yaml_end, &nomem);
+            doc = sl__skill_quote_retry(skill, &yopt, &yerr, sp->yaml_start, sp->yaml_end,
+                                        &nomem);
+            how = "the value was read as if quoted";
+            if (doc == NULL && !nomem) {
+                doc = sl__skill_lenient(skill, sp->yaml_start, sp->yaml_end, &nomem);
+                how = "top-level `key: value` lines were read instead";
+            }
             if (nomem) {
+                sl_doc_free(doc);
                 return SL_ENOMEM;
             }
         }
@@ -975,7 +1124,7 @@ static int sl__skill_read_frontmatter(sl_skill *skill, const sl__skill_split *sp
                                ? ""
                                : " (if a value contains \": \", quote it or use "
                                  "`description: >-` with the text on the next lines)",
-                           doc != NULL ? "top-level `key: value` lines were read instead"
+                           doc != NULL ? how
                            : (flags & SL_SKILL_NO_LENIENT) != 0
                                ? "the line-based fallback is off (SL_SKILL_NO_LENIENT)"
                                : "no `key: value` line could be read either") !=

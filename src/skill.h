@@ -196,8 +196,10 @@ SKILLLITE_API const sl_value *sl_skill_metadata(const sl_skill *skill);
 /* `allowed-tools` as given: a string (space-separated per the specification) or a list. */
 SKILLLITE_API const sl_value *sl_skill_allowed_tools(const sl_skill *skill);
 
-/* Returns 1 when the YAML reader rejected the frontmatter and the fields come from the
- * lenient line reader (top-level `key: value` lines only, every value a string). */
+/* Returns 1 when the YAML reader rejected the frontmatter and it was read after a repair:
+ * either the offending top-level values were quoted and the YAML read again, or, when that
+ * failed too, the lenient line reader took top-level `key: value` lines as strings. The
+ * SL_SKILL_CHECK_YAML warning says which. */
 SKILLLITE_API int sl_skill_is_lenient(const sl_skill *skill);
 
 /* Markdown body after the closing fence, leading blank lines and trailing whitespace

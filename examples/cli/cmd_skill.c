@@ -430,8 +430,8 @@ static void cli_info_text(const sl_skill *skill, const char *dir)
     printf("body:          %zu bytes from line %d\n", sl_skill_body(skill).len,
            sl_skill_body_line(skill));
     if (sl_skill_is_lenient(skill)) {
-        printf("note:          the frontmatter is not valid YAML; fields come from the line "
-               "reader\n");
+        printf("note:          the frontmatter is not valid YAML; the yaml warning below "
+               "says how it was read\n");
     }
     if (sl_skill_diagnostic_count(skill) == 0) {
         printf("diagnostics:   none\n");
@@ -571,6 +571,9 @@ static void cli_validate_skill(cli_context *ctx, const char *dir, int strict, sl
         sl_value_push(doc, skills, item);
     } else {
         cli_print_diagnostics(stdout, skill, dir);
+        printf("%s: skill \"%s\": %s, %zu error%s, %zu warning%s\n", dir,
+               sl_skill_name(skill), rc == SL_OK ? "valid" : "invalid", errors,
+               errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
     }
     sl_skill_free(skill);
 }

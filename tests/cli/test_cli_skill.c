@@ -4,6 +4,8 @@
 #include "cli_util.h"
 #include "test.h"
 
+#include <unistd.h>
+
 #define FIXTURES "tests/cli/fixtures"
 
 /* ---- list ------------------------------------------------------------------------------- */
@@ -157,7 +159,44 @@ TEST(validate_example_skills)
 
     REQUIRE(CLI_RUN(&o, NULL, "validate", "examples/skills") == 0);
     CHECK_INT(o.status, 0);
-    CHECK_STR(o.out, "3 skills checked: 0 errors, 0 warnings\n");
+    CHECK_STR(o.out, "examples/skills/calculator: skill \"calculator\": valid, 0 errors, "
+                     "0 warnings\n"
+                     "examples/skills/file-list: skill \"file-list\": valid, 0 errors, "
+                     "0 warnings\n"
+                     "examples/skills/text-stats: skill \"text-stats\": valid, 0 errors, "
+                     "0 warnings\n"
+                     "3 skills checked: 0 errors, 0 warnings\n");
+    cli_output_free(&o);
+}
+
+/* Every real SKILL.md of the shared corpus: each skill is reported with its name, and the
+ * only errors are the 6 files without frontmatter, which YAML readers reject too. */
+TEST(validate_whole_corpus)
+{
+    cli_output o;
+    const char *p;
+    int skills = 0;
+    int errors = 0;
+    int frontmatter_errors = 0;
+
+    if (access("../shared/corpus/skills", R_OK) != 0) {
+        SKIP("../shared/corpus/skills is not present beside the repository");
+    }
+    REQUIRE(CLI_RUN(&o, NULL, "validate", "../shared/corpus/skills") == 0);
+    CHECK_INT(o.status, 3);
+    for (p = o.out; (p = strstr(p, ": skill \"")) != NULL; p++) {
+        skills++;
+    }
+    for (p = o.out; (p = strstr(p, ": error: ")) != NULL; p++) {
+        errors++;
+        frontmatter_errors += strncmp(p, ": error: SKILL.md does not start with a `---` line",
+                                      50) == 0;
+    }
+    CHECK_INT(skills, 203);
+    CHECK_INT(errors, 6);
+    CHECK_INT(frontmatter_errors, 6);
+    CHECK(cli_contains(o.out, "\n203 skills checked: 6 errors, "));
+    CHECK(cli_contains(o.out, "food-order: skill \"food-order\": valid, 0 errors, 2 warnings\n"));
     cli_output_free(&o);
 }
 

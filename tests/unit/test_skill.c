@@ -632,7 +632,7 @@ TEST(skill_lenient_recovers_colon_in_value)
     CHECK_INT(d->offset, 48);
     CHECK(strstr(d->message, "invalid YAML in the frontmatter: ") != NULL);
     CHECK(strstr(d->message, "(description: >-)") != NULL);
-    CHECK(strstr(d->message, "top-level `key: value` lines were read instead") != NULL);
+    CHECK(strstr(d->message, "the value was read as if quoted") != NULL);
     sl_skill_free(skill);
 
     /* Without the fallback the YAML error fails the load. */
@@ -642,6 +642,53 @@ TEST(skill_lenient_recovers_colon_in_value)
     CHECK_INT(err.column, 34);
     CHECK(strstr(err.message, "the line-based fallback is off") != NULL);
     CHECK(skill == NULL);
+}
+
+TEST(skill_quote_retry_keeps_structure_and_offsets)
+{
+    /* Two unquoted ": " values with a `"` and a `\`, then a flow mapping over several
+     * lines: quoting both values must keep the mapping, and a diagnostic about the
+     * mapping must point into the original text. */
+    const char *text = "---\n"
+                       "name: food\n"
+                       "description: Order \"food\": fast \\ cheap\n"
+                       "compatibility: Needs: network\n"
+                       "metadata:\n"
+                       "  {\n"
+                       "    \"emoji\": \"x\",\n"
+                       "    \"requires\": { \"bins\": [\"op\"] },\n"
+                       "  }\n"
+                       "---\n";
+    sl_skill *skill = NULL;
+    const sl_diagnostic *d;
+    const sl_value *requires;
+    const char *at;
+    size_t i;
+    int found;
+
+    REQUIRE(parse_text(text, "food", 0, &skill, NULL) == SL_OK);
+    CHECK_STR(sl_skill_description(skill), "Order \"food\": fast \\ cheap");
+    CHECK_STR(sl_skill_compatibility(skill), "Needs: network");
+    requires = sl_value_get(sl_skill_metadata(skill), "requires");
+    CHECK_STR(sl_value_cstr(sl_value_at(sl_value_get(requires, "bins"), 0)), "op");
+
+    /* The metadata warning (a mapping where a string belongs) points at `{ "bins"`. */
+    at = strstr(text, "{ \"bins\"");
+    found = 0;
+    for (i = 0; i < sl_skill_diagnostic_count(skill); i++) {
+        d = sl_skill_diagnostic_at(skill, i);
+        if (d->check == SL_SKILL_CHECK_METADATA) {
+            found++;
+            CHECK_INT(d->offset, at - text);
+            CHECK_INT(d->line, 8);
+            CHECK_INT(d->column, 17);
+        }
+    }
+    CHECK_INT(found, 1);
+    CHECK_INT(sl_value_offset(sl_skill_metadata(skill)), strstr(text, "  {") - text + 2);
+    CHECK_INT(sl_value_offset(sl_value_get(sl_skill_frontmatter(skill), "compatibility")),
+              strstr(text, "Needs") - text);
+    sl_skill_free(skill);
 }
 
 TEST(skill_lenient_reader_shapes)
