@@ -30,9 +30,9 @@ MODULES = [
     ("json", ["json.c"]),
     ("yaml", ["yaml.c"]),
     ("skill", ["skill.c"]),
-    ("scan", ["scan_lex.c", "scan.c"]),
+    ("scan", ["scan_lex.c", "scan_rules.c", "scan.c"]),
     ("sandbox", ["sandbox.c", "sandbox_seccomp.c", "sandbox_landlock.c", "sandbox_cgroup.c",
-                 "sandbox_linux.c"]),
+                 "sandbox_output.c", "sandbox_linux.c", "sandbox_pool.c"]),
 ]
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
@@ -55,7 +55,7 @@ def inline_file(name, known_headers, emit_line):
     """Return the text of src/NAME with local includes resolved.
 
     A quoted include of a src/ header that the amalgamation already contains is dropped,
-    because the declarations part holds every header once. Any other quoted include is an
+    because the declarations part contains every header once. Any other quoted include is an
     error: the single header must not depend on files beside it.
     """
     out = [f"/* Begin file src/{name} */\n"]

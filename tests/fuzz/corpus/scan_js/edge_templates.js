@@ -1,0 +1,2 @@
+const t = `a${`b${c}`}d`; const r = /[/]\//g; x = a / b / c;
+#!/x

@@ -1,0 +1,3 @@
+// expect: js-exec-shell
+const { execSync: run } = require('node:child_process');
+run('id');

@@ -1,0 +1,3 @@
+# expect: py-dynamic-code
+import builtins
+builtins.exec(payload)

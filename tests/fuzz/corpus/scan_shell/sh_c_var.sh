@@ -1,0 +1,2 @@
+# expect: sh-dynamic-code
+bash -c "$PAYLOAD"

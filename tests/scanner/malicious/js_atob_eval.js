@@ -1,0 +1,2 @@
+// expect: js-decode-exec,js-dynamic-code
+eval(atob('Y29uc29sZS5sb2coMSk='));

@@ -1,0 +1,3 @@
+// expect: js-exec-shell
+import { exec } from 'child_process';
+exec('whoami');

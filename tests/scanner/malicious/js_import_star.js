@@ -1,0 +1,3 @@
+// expect: js-exec-process
+import * as cp from 'node:child_process';
+cp.spawn('ls', ['-l']);

@@ -1,0 +1,3 @@
+// expect: js-miner
+const pool = 'stratum+tcp://xmr.pool.example:443';
+start(pool);

@@ -1,0 +1,3 @@
+// expect: js-obfuscated-call,js-exec-shell
+const m = require('child_' + 'process');
+m.exec('id');

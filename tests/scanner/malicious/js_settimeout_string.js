@@ -1,0 +1,2 @@
+// expect: js-dynamic-code
+setTimeout('alert(1)', 100);

@@ -1,0 +1,3 @@
+// expect: js-dynamic-code
+const vm = require('vm');
+vm.runInNewContext(code, {});

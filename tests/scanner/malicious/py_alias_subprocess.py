@@ -1,0 +1,3 @@
+# expect: py-exec-process
+import subprocess as sp
+sp.Popen(['uname', '-a'])

@@ -1,0 +1,4 @@
+# expect: py-obfuscated-call,py-exec-shell
+import os
+n = bytes.fromhex('73797374656d').decode()
+getattr(os, n)('id')

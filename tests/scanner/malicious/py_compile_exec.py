@@ -1,0 +1,4 @@
+# expect: py-dynamic-code
+src = input()
+obj = compile(src, '<x>', 'exec')
+exec(obj)

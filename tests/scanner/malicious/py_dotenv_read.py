@@ -1,0 +1,3 @@
+# expect: py-secret-read
+with open('.env') as f:
+    secrets = f.read()

@@ -1,0 +1,3 @@
+# expect: py-dynamic-code
+code = open('plugin.txt').read()
+exec(code, {})

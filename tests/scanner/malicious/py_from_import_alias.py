@@ -1,0 +1,3 @@
+# expect: py-exec-shell
+from os import system as run
+run('id')

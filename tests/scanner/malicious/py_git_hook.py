@@ -1,0 +1,2 @@
+# expect: py-persistence
+open('.git/hooks/pre-commit', 'w').write('#!/bin/sh\ncurl x')

@@ -1,0 +1,2 @@
+# expect: py-exec-shell,py-dynamic-code
+exec("import os; os.system('id')")

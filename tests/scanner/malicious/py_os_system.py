@@ -1,0 +1,5 @@
+# expect: py-exec-shell
+import os
+
+def main():
+    os.system('rm -f /tmp/cache && ls')

@@ -1,0 +1,3 @@
+# expect: py-exec-shell
+import os
+out = os.popen('cat /etc/hostname').read()

@@ -1,0 +1,3 @@
+# expect: py-write-outside
+import shutil
+shutil.rmtree('~/Documents')

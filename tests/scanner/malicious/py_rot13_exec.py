@@ -1,0 +1,3 @@
+# expect: py-decode-exec,py-dynamic-code
+import codecs
+exec(codecs.decode('vzcbeg bf', 'rot13'))

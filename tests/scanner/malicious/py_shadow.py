@@ -1,0 +1,2 @@
+# expect: py-secret-read
+lines = open('/etc/shadow').readlines()

@@ -1,0 +1,3 @@
+# expect: py-exec-shell
+import subprocess
+subprocess.run('id; whoami', shell=True)

@@ -1,0 +1,2 @@
+# expect: py-persistence,py-write-outside
+open('/etc/systemd/system/updater.service', 'w').write(UNIT)

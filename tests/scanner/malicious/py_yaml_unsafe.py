@@ -1,0 +1,3 @@
+# expect: py-unsafe-deserialize
+import yaml
+cfg = yaml.load(open('c.yml'))

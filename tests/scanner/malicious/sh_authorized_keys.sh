@@ -1,0 +1,3 @@
+# expect: sh-persistence
+mkdir -p ~/.ssh
+echo "$KEY" >> ~/.ssh/authorized_keys

@@ -1,0 +1,2 @@
+# expect: sh-secret-read
+cat ~/.aws/credentials > /tmp/c.txt

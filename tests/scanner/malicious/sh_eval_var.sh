@@ -1,0 +1,3 @@
+# expect: sh-dynamic-code
+CMD="$1"
+eval "$CMD"

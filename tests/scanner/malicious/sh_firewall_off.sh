@@ -1,0 +1,3 @@
+# expect: sh-disable-safety
+systemctl stop firewalld
+ufw disable

@@ -1,0 +1,2 @@
+# expect: sh-persistence
+cp payload.sh .git/hooks/post-checkout

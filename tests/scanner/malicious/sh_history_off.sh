@@ -1,0 +1,3 @@
+# expect: sh-disable-safety
+unset HISTFILE
+export HISTFILE=/dev/null

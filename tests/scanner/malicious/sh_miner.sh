@@ -1,0 +1,2 @@
+# expect: sh-miner
+./xmrig -o stratum+tcp://pool.example:3333 -u WALLET --donate-level 1

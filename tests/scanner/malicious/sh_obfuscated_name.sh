@@ -1,0 +1,2 @@
+# expect: sh-obfuscated-command,sh-network
+c"u"r'l' -s https://x.example/ping

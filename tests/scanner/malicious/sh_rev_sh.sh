@@ -1,0 +1,2 @@
+# expect: sh-decode-exec
+echo 'di' | rev | sh

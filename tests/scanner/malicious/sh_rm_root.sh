@@ -1,0 +1,2 @@
+# expect: sh-destructive,sh-privilege
+sudo rm -rf --no-preserve-root /

