@@ -32,7 +32,7 @@ MODULES = [
     ("skill", ["skill.c"]),
     ("scan", ["scan_lex.c", "scan_rules.c", "scan.c"]),
     ("sandbox", ["sandbox.c", "sandbox_seccomp.c", "sandbox_landlock.c", "sandbox_cgroup.c",
-                 "sandbox_output.c", "sandbox_linux.c", "sandbox_pool.c"]),
+                 "sandbox_output.c", "sandbox_gate.c", "sandbox_linux.c", "sandbox_pool.c"]),
 ]
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')

@@ -9,7 +9,9 @@
  *   2  the sandbox: new user, mount, PID, network, IPC and UTS namespaces, a private
  *      read-only root, a size-capped tmpfs as the only writable place, seccomp-bpf,
  *      Landlock, no capabilities, no_new_privs, resource limits and a cgroup.
- *   3  level 2 after the static scanner's gate (the host confirms risky findings).
+ *   3  level 2 after the static scanner's gate: every spawn first scans work_dir, and
+ *      findings at or above high run only when the policy's `confirm` callback approves
+ *      (critical ones also need `allow_critical`); see sl_scan_gate.
  *
  * Fail closed: when the kernel refuses a layer that the level needs, spawning fails with
  * the layer's SL_ESANDBOX_* code and a message that names the layer and the likely fix.
@@ -85,8 +87,8 @@ typedef struct sl_sandbox_policy {
                                       at the next 250 ms check (SL_LIMIT_PIDS) */
     uint32_t max_open_files;       /* RLIMIT_NOFILE, 4 to 1048576; default 256 */
     uint64_t max_file_bytes;       /* RLIMIT_FSIZE: size of any one file, >= 1; default
-                                      64 MiB. When output_dir is set, the smaller of this and
-                                      output_quota_bytes applies */
+                                      64 MiB. At level 1 with output_dir set, the smaller of
+                                      this and output_quota_bytes applies */
     uint64_t tmpfs_bytes;          /* size of the private /tmp and /dev/shm, >= 1 (tmpfs reads
                                       0 as unlimited); default 64 MiB */
     size_t stdout_max;             /* bytes of stdout kept, 1 to 1 GiB; default 1 MiB */
@@ -96,10 +98,10 @@ typedef struct sl_sandbox_policy {
 
     /* Filesystem. Paths are host paths. */
     const char *work_dir;          /* bound read-only at /skill and used as the cwd; may be NULL */
-    const char *output_dir;        /* optional host folder bound read-write at /output (at
-                                      level 1 only its quota applies, see below) */
-    uint64_t output_quota_bytes;   /* bytes the run may add under output_dir, >= 1; default
-                                      64 MiB. See "Output quota" below */
+    const char *output_dir;        /* optional host folder that receives what the run
+                                      writes to /output; see "Output folder" below */
+    uint64_t output_quota_bytes;   /* bytes the run may write to output_dir, >= 1; default
+                                      64 MiB. See "Output folder" below */
     const char *const *read_only_paths;  /* extra host paths bound read-only at the same path */
     const char *const *read_write_paths; /* extra host paths bound read-write at the same path */
 
@@ -142,24 +144,55 @@ typedef struct sl_sandbox_policy {
                                       0: never, so memory and processes fall back to
                                       RLIMIT_DATA and RLIMIT_NPROC and `layers` lacks
                                       SL_LAYER_CGROUP, also at level 2 */
+
+    /* Level 3: the static scanner's gate runs on work_dir before the run (required then).
+     * Findings at or above high need `confirm` to return 1 (NULL blocks them), and critical
+     * findings also need `allow_critical`. See sl_scan_gate in the scan module. */
+    sl_scan_confirm_fn confirm;
+    void *confirm_user;
+    int allow_critical;            /* 1: critical findings may run when confirm() approves */
+    const sl_scanner *scanner;     /* NULL: the built-in rules */
+    sl_scan_registry *scan_registry; /* with scan_id: reuse an earlier, confirmed scan */
+    const char *scan_id;
 } sl_sandbox_policy;
 
-/* Output quota. When output_dir is set, a run may grow it by at most output_quota_bytes.
- * Enforced by the kernel: RLIMIT_FSIZE stops any single file at the quota (SIGXFSZ,
- * SL_LIMIT_FILE_SIZE). Only checked: the total. The spawner measures the folder before the
- * run, every 250 ms during it and once after it. A run over the quota gets
- * SL_LIMIT_FILE_SIZE and is killed if it is still running, so the folder can end up larger
- * by what the run wrote within one check interval. What the run wrote is kept, also over
- * the quota, and the host decides whether to use or remove it.
+/* Output folder. Level 2 (and 3): /output starts EMPTY inside the sandbox. It is a private
+ * tmpfs of output_quota_bytes (rounded down to whole pages, at least one page; at most
+ * 16384 files and folders; nosuid, nodev, noexec), so a write past the quota fails with
+ * ENOSPC inside the run, and its pages count against the run's memory limit. The host
+ * disk never receives more than the quota. After every process of the run has ended, the
+ * spawner copies the tree into output_dir with the payload's file system identity (the
+ * caller's own, or for a root caller the payload's uid and gid, so host permissions apply
+ * as they would to the payload and the files are not owned by root): folders and regular
+ * files only, files with mode 0644 and folders 0755 (minus the umask). The run cannot read
+ * or delete what output_dir held before. It can only add files or overwrite files of the
+ * same name that its user may write. A skill that needs input files gets them through
+ * work_dir or read_only_paths. The copy runs inside sl_sandbox_poll (or sl_sandbox_exec)
+ * when the run ends.
  *
- * A measurement walks the folder without following symbolic links or crossing into other
- * mounts, and adds, per entry, the larger of the apparent size and the allocated blocks
- * (so sparse files and many empty files both count). A walk that meets more than 65536
- * entries, a tree deeper than 64 folders or a folder it cannot open counts as over the
- * quota. Before the run, such a folder fails the spawn with SL_ESANDBOX_POLICY instead.
- * NOTE: a size-capped file system at /output (a tmpfs copied back after the run, or a
- * loop-mounted image) would enforce the total too, but it costs memory or root privileges
- * and makes the host copy files the payload controls, so it is not used. */
+ * The copy skips, and counts in output_entries_skipped: symbolic links, FIFOs, sockets and
+ * device nodes; entries nested deeper than 64 folders; entries past the first 65536; a file
+ * whose size exceeds what is left of output_quota_bytes (hard links and sparse files can
+ * make the copy larger than the tmpfs); a name where output_dir already has a symbolic link
+ * (never followed), a folder where the run wrote a file, a file where the run made a folder
+ * (with everything in it), a FIFO or device, or a file with other hard links; and a file or
+ * folder the run made unreadable. A run that was not reaped (sl_sandbox_free before the
+ * end) copies nothing.
+ *
+ * SL_LIMIT_FILE_SIZE is reported, when no other limit ended the run, if at the end the tmpfs
+ * was full up to at most one page or had no inode left, or if the quota or an entry bound
+ * left something out of the copy.
+ * A write that failed with ENOSPC does not stop the run by itself.
+ *
+ * Level 1 has no mount namespace: the payload writes to output_dir directly. RLIMIT_FSIZE
+ * stops any single file at the quota (SIGXFSZ, SL_LIMIT_FILE_SIZE), and the total is only
+ * measured after the run (the spawner measures the folder before it too), so a level 1 run
+ * can put more than the quota on the disk. A run over the quota gets SL_LIMIT_FILE_SIZE,
+ * and what it wrote is kept. A measurement walks the folder without following symbolic
+ * links or crossing into other mounts, and adds, per entry, the larger of the apparent size
+ * and the allocated blocks. A walk that meets more than 65536 entries, a tree deeper than
+ * 64 folders or a folder it cannot open counts as over the quota. Before the run, such a
+ * folder fails the spawn with SL_ESANDBOX_POLICY instead. */
 
 /* Fills `policy` with the defaults documented above. */
 SKILLLITE_API void sl_sandbox_policy_init(sl_sandbox_policy *policy);
@@ -188,11 +221,17 @@ typedef struct sl_sandbox_result {
     uint64_t peak_memory_bytes;    /* cgroup peak, else the largest child's max RSS */
     unsigned layers;               /* SL_LAYER_* bits that were active */
     int landlock_abi;              /* Landlock ABI used, 0 when none */
-    uint64_t output_bytes_written; /* bytes the run added under output_dir (after minus
-                                      before, 0 when it shrank or output_dir is NULL) */
+    uint64_t output_bytes_written; /* level 2: bytes copied into output_dir. Level 1: bytes
+                                      the run added under output_dir (after minus before, 0
+                                      when it shrank). 0 without output_dir */
 
     const sl_allocator *alloc;     /* allocator of the outputs: the policy's pointer, which
                                       must stay valid until sl_sandbox_result_free */
+
+    uint32_t output_files_written;   /* level 2: regular files copied into output_dir
+                                        completely; 0 at level 1 */
+    uint32_t output_entries_skipped; /* level 2: entries of /output that the copy left out
+                                        (see "Output folder"); 0 at level 1 */
 } sl_sandbox_result;
 
 /* Frees the outputs and zeroes the result. NULL does nothing. */
@@ -255,3 +294,98 @@ SKILLLITE_API int sl_sandbox_probe(sl_sandbox_support *support, sl_error *err);
 SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *policy,
                                const char *input_json, size_t input_len,
                                sl_sandbox_result *result, sl_error *err);
+
+/* ---------------------------------------------------------------- warm pool --- */
+
+/* A warm pool of level 2 sandboxes, for hosts that run many commands under one policy.
+ *
+ * Each entry is a sandbox built ahead of time: fresh user, mount, PID, network, IPC and UTS
+ * namespaces, its own root with a fresh tmpfs /tmp and a fresh /proc, its own cgroup, and a
+ * payload process that has dropped every capability, set no_new_privs and installed the
+ * seccomp filter, and now waits on a control socket. sl_sandbox_pool_spawn() sends it argv
+ * and the environment; the payload enforces Landlock for that program and execs it. An
+ * entry serves exactly ONE run and is then discarded; nothing of one run is visible to the
+ * next. The run object is an ordinary one: poll, kill, take the result and free it with the
+ * sl_sandbox_* calls above.
+ *
+ * Every run of a pool uses the template policy given at creation: the same work_dir,
+ * output_dir, extra paths, network setting, limits and environment rules. A host that needs
+ * another shape (another work_dir, say) uses another pool or sl_sandbox_spawn(). A program
+ * that the entries cannot see (outside the system folders and not named in
+ * `programs`) runs through a cold sl_sandbox_spawn() with the template policy, and
+ * `cold_runs` in the stats counts it.
+ *
+ * Refilling: no thread is created. sl_sandbox_pool_refill() replaces used and dead entries
+ * without waiting for them to become ready; sl_sandbox_pool_spawn() calls it after the
+ * payload exec'd when `refill_on_spawn` is set. sl_sandbox_pool_fd() becomes readable when an
+ * entry became ready or died, so a host can call sl_sandbox_pool_refill() from its own loop.
+ *
+ * Security: an idle entry holds no host fd, only the pipes and the control socket the pool
+ * made for it; it is non-dumpable, dies with the thread that started it (PR_SET_PDEATHSIG,
+ * as a cold run does) and is killed by sl_sandbox_pool_free(). Its cgroup is removed then.
+ * NOTE: an entry's CPU time and peak memory include its own preparation (about 1 ms of CPU
+ * and a few hundred KiB).
+ *
+ * Thread safety: a pool belongs to one thread at a time. */
+typedef struct sl_sandbox_pool sl_sandbox_pool;
+
+typedef struct sl_sandbox_pool_config {
+    const sl_sandbox_policy *policy; /* template, level 2 or 3; required. Copied, but the
+                                        strings and arrays it points to must stay valid until
+                                        sl_sandbox_pool_free */
+    unsigned size;                   /* entries kept ready, 1 to 64; default 2 */
+    const char *const *programs;     /* optional, NULL-terminated: programs (PATH names or
+                                        paths) outside the system folders, for example a
+                                        pyenv python, whose install prefix every entry binds
+                                        read-only so that pooled runs can exec them */
+    int refill_on_spawn;             /* 1 (default): sl_sandbox_pool_spawn starts the
+                                        replacement entry after the payload exec'd. 0: only
+                                        sl_sandbox_pool_refill does */
+} sl_sandbox_pool_config;
+
+/* Counters of a pool, for hosts and tests. */
+typedef struct sl_sandbox_pool_stats {
+    unsigned ready;                  /* entries waiting for a run */
+    unsigned starting;               /* entries still being prepared */
+    uint64_t pooled_runs;            /* runs served by an entry */
+    uint64_t cold_runs;              /* runs that fell back to sl_sandbox_spawn */
+    uint64_t entries_started;
+    uint64_t entries_lost;           /* entries that died or failed before use */
+} sl_sandbox_pool_stats;
+
+/* Fills `config` with the defaults above (policy NULL). */
+SKILLLITE_API void sl_sandbox_pool_config_init(sl_sandbox_pool_config *config);
+
+/* Creates a pool and prepares its entries, waiting until all are ready (at most the
+ * template's timeout_ms), so that a layer the kernel refuses fails here with the same code
+ * and message as a cold spawn would. Returns SL_OK with `*pool` set, SL_EINVAL, SL_ENOMEM,
+ * SL_ESANDBOX_POLICY (a level 1 template, a size out of range, a program not found) or an
+ * SL_ESANDBOX_* code. Free with sl_sandbox_pool_free(). */
+SKILLLITE_API int sl_sandbox_pool_new(const sl_sandbox_pool_config *config,
+                                      sl_sandbox_pool **pool, sl_error *err);
+
+/* Starts `argv` in a ready entry with `input` on stdin (copied) and returns once the payload
+ * exec'd, like sl_sandbox_spawn(). When no entry is ready it waits for one that is being
+ * prepared, and when none is, it runs a cold sl_sandbox_spawn() with the template policy.
+ * Returns as sl_sandbox_spawn(). The run does not depend on the pool: it may outlive it. */
+SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const *argv,
+                                        const void *input, size_t input_len,
+                                        sl_sandbox_run **run, sl_error *err);
+
+/* Collects entries that became ready or died, and starts new ones until `size` entries are
+ * ready or starting. Never waits for an entry. Returns SL_OK, or the error of an entry whose
+ * preparation failed (the entry is discarded; the next refill tries again). NULL does
+ * nothing. */
+SKILLLITE_API int sl_sandbox_pool_refill(sl_sandbox_pool *pool, sl_error *err);
+
+/* Returns an fd that becomes readable when an entry became ready or died; then call
+ * sl_sandbox_pool_refill(). Owned by the pool; -1 for NULL. */
+SKILLLITE_API int sl_sandbox_pool_fd(const sl_sandbox_pool *pool);
+
+/* Fills `stats`. NULL pool or stats does nothing. */
+SKILLLITE_API void sl_sandbox_pool_get_stats(const sl_sandbox_pool *pool,
+                                             sl_sandbox_pool_stats *stats);
+
+/* Kills every idle or starting entry, reaps it, removes its cgroup and frees the pool. Runs
+ * already handed out are not affected. NULL does nothing. */
+SKILLLITE_API void sl_sandbox_pool_free(sl_sandbox_pool *pool);

@@ -43,6 +43,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -127,17 +128,65 @@ typedef struct sl__cap_data {
  * the parent kills init itself (and loses the CPU time of the processes init did not reap). */
 #define SL__STOP_GRACE_NS (200ull * 1000000ull)
 
-/* Period of the checks made while a run is going: the cgroup's OOM and pids.max events, and
- * the output quota. Runs without a cgroup and without output_dir make no checks. */
+/* Period of the checks made while a run is going: the cgroup's OOM and pids.max events.
+ * Runs without a cgroup make no checks. */
 #define SL__WATCH_NS (250ull * 1000000ull)
 
 /* The signal that requests a level 2 init to kill and reap every process of the run. init
  * honours it only from outside its PID namespace (si_pid 0), which means from the parent. */
 #define SL__STOP_SIGNAL SIGUSR1
 
-/* Bounds of one output folder measurement (see "Output quota" in sandbox.h). */
-#define SL__DU_MAX_ENTRIES 65536u
-#define SL__DU_MAX_DEPTH 64
+/* --------------------------------------------------------------------- profiling --- */
+
+/* Timestamps of the spawn's steps, for benchmark/spawn_profile.c. Compiled in only with
+ * SKILLLITE_SANDBOX_PROFILE; a release build has no trace of them. The tool points
+ * sl__prof_slots at a MAP_SHARED page, so the children's marks reach it too (the clock is
+ * CLOCK_MONOTONIC, which every namespace here shares). */
+enum {
+    SL__PF_SPAWN, SL__PF_QUOTA, SL__PF_RESOLVE, SL__PF_ENV_IDS, SL__PF_CGROUP,
+    SL__PF_SECCOMP, SL__PF_LANDLOCK, SL__PF_PLAN, SL__PF_PIPES, SL__PF_CLONE, SL__PF_IDMAP,
+    SL__PF_SYNC, SL__PF_SETUP_DONE, SL__PF_POLL_READY, SL__PF_REAPED, SL__PF_CG_DESTROY,
+    SL__PF_FINISHED, SL__PF_FREED,
+    SL__PF_I_START, SL__PF_I_SYNC, SL__PF_I_STDIO, SL__PF_I_CG_JOIN, SL__PF_I_SOURCES,
+    SL__PF_I_IDS, SL__PF_I_PRIVATE, SL__PF_I_ROOT, SL__PF_I_OPS, SL__PF_I_USERNS,
+    SL__PF_I_PIVOT, SL__PF_I_DETACH, SL__PF_I_ROOT_RO, SL__PF_I_LOOPBACK, SL__PF_I_HOSTNAME,
+    SL__PF_I_CAPS, SL__PF_I_DUMPABLE, SL__PF_I_FORKED,
+    SL__PF_X_START, SL__PF_X_SETSID, SL__PF_X_RLIMIT, SL__PF_X_CHDIR, SL__PF_X_NNP,
+    SL__PF_X_LANDLOCK, SL__PF_X_CLOSE, SL__PF_X_SECCOMP,
+    SL__PF_I_PAYLOAD_EXIT, SL__PF_I_END,
+    SL__PF_OP_BASE,            /* + SL__OP_* kind: summed ns of that mount step kind */
+    SL__PF_BIND_ATTR = SL__PF_OP_BASE + 16, /* summed ns of the attribute half of binds */
+    SL__PF_OP_COUNT_BASE,      /* + kind: how many steps of that kind */
+    SL__PF_SLOTS = SL__PF_OP_COUNT_BASE + 16
+};
+
+#ifdef SKILLLITE_SANDBOX_PROFILE
+static uint64_t *sl__prof_slots; /* profile builds only: owned by the profiling tool */
+#define SL__PROF(slot)                                                                     \
+    do {                                                                                   \
+        if (sl__prof_slots != NULL) {                                                      \
+            sl__prof_slots[(slot)] = sl_time_now_ns();                                     \
+        }                                                                                  \
+    } while (0)
+#define SL__PROF_NOW() sl_time_now_ns()
+#define SL__PROF_ADD(slot, t0)                                                             \
+    do {                                                                                   \
+        if (sl__prof_slots != NULL) {                                                      \
+            sl__prof_slots[(slot)] += sl_time_now_ns() - (t0);                             \
+        }                                                                                  \
+    } while (0)
+#define SL__PROF_COUNT(slot)                                                               \
+    do {                                                                                   \
+        if (sl__prof_slots != NULL) {                                                      \
+            sl__prof_slots[(slot)]++;                                                      \
+        }                                                                                  \
+    } while (0)
+#else
+#define SL__PROF(slot) ((void)0)
+#define SL__PROF_NOW() 0
+#define SL__PROF_ADD(slot, t0) ((void)(t0))
+#define SL__PROF_COUNT(slot) ((void)0)
+#endif
 
 /* ------------------------------------------------------------------------ stages --- */
 
@@ -178,6 +227,8 @@ enum {
     SL__ST_CLOSE_FDS,
     SL__ST_SECCOMP,
     SL__ST_EXEC,
+    SL__ST_POOL_REQUEST,
+    SL__ST_OUTPUT_SEND,
     SL__ST_COUNT
 };
 
@@ -222,6 +273,8 @@ static const sl__stage_info sl__stages[SL__ST_COUNT] = {
     {"close fds", SL_ESANDBOX_SPAWN},
     {"seccomp", SL_ESANDBOX_SECCOMP},
     {"execve", SL_ESANDBOX_EXEC},
+    {"pool request", SL_ESANDBOX_SPAWN},
+    {"send /output", SL_ESANDBOX_MOUNTNS},
 };
 
 /* What a child writes to the setup pipe when a step fails. */
@@ -295,12 +348,16 @@ typedef struct sl__plan {
     uint64_t landlock_read_rights;  /* rights on / (the sandbox's whole view) */
     sl__bpf bpf;
     int have_bpf;
+    int bpf_borrowed;         /* 1: `bpf` belongs to a pool or context; the plan never frees it */
     sl__cgroup cgroup;
     int have_cgroup;          /* cg.version != 0 */
     unsigned layers;
     pid_t parent_pid;
     /* fds the children use */
     int stdin_r, stdout_w, stderr_w, setup_w, status_w, sync_r;
+    int output_w;             /* level 2 with output_dir: init's end of the socket that passes
+                                 the /output tmpfs to the parent */
+    int pool_ctrl;            /* pool entry: the payload's end of the control socket; else -1 */
 } sl__plan;
 
 /* printf into the plan's arena; NULL when out of memory. */
@@ -754,9 +811,12 @@ static void sl__plan_limits(sl__plan *plan)
         /* SIGXCPU at the soft limit; SIGKILL one second later if the payload catches it. */
         plan->limits[0].value.rlim_max = plan->limits[0].value.rlim_cur + 1;
     }
-    /* No single file may pass the output quota either; the total is checked by the parent. */
+    /* At level 1 no single file may pass the output quota either; the total is checked by
+     * the parent. Level 2 needs no such cap: its /output tmpfs fails writes past the quota
+     * with ENOSPC, which the payload can handle, where SIGXFSZ would kill it. */
     sl__plan_limit(plan, RLIMIT_FSIZE,
-                   pol->output_dir != NULL && pol->output_quota_bytes < pol->max_file_bytes
+                   plan->level < 2 && pol->output_dir != NULL &&
+                           pol->output_quota_bytes < pol->max_file_bytes
                        ? pol->output_quota_bytes
                        : pol->max_file_bytes);
     sl__plan_limit(plan, RLIMIT_NOFILE, pol->max_open_files);
@@ -941,7 +1001,28 @@ static int sl__plan_proc_tmp(sl__plan *plan)
     return op->data != NULL ? SL_OK : SL_ENOMEM;
 }
 
-/* Caller paths: the program's prefix, work_dir at /skill, output_dir at /output, extras. */
+/* /output: a private tmpfs of the output quota's size, which the parent copies into
+ * output_dir after the run (src/sandbox_output.c).
+ * SECURITY: the payload never writes to the host folder, so the host disk never receives
+ * more than the quota, and the payload cannot read or delete what the folder held. */
+static int sl__plan_output(sl__plan *plan)
+{
+    sl__mount_op *op;
+
+    if (sl__plan_mkdirs(plan, "/output") != SL_OK ||
+        (op = sl__plan_op(plan, SL__OP_TMPFS, "/output")) == NULL) {
+        return SL_ENOMEM;
+    }
+    op->data = sl__plan_strf(plan, "mode=0755,size=%llu,nr_inodes=%u",
+                             (unsigned long long)sl__output_tmpfs_bytes(
+                                 plan->policy->output_quota_bytes),
+                             SL__OUTPUT_MAX_INODES);
+    op->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    return op->data != NULL ? SL_OK : SL_ENOMEM;
+}
+
+/* Caller paths: the program's prefix, work_dir at /skill, the output tmpfs at /output,
+ * extras. */
 static int sl__plan_caller_paths(sl__plan *plan, sl_error *err)
 {
     static const unsigned ro = SL__MOUNT_ATTR_RDONLY | SL__MOUNT_ATTR_NOSUID |
@@ -957,8 +1038,8 @@ static int sl__plan_caller_paths(sl__plan *plan, sl_error *err)
     if (rc == SL_OK && pol->work_dir != NULL) {
         rc = sl__plan_bind_host(plan, pol->work_dir, "/skill", ro, err);
     }
-    if (rc == SL_OK && pol->output_dir != NULL) {
-        rc = sl__plan_bind_host(plan, pol->output_dir, "/output", rw, err);
+    if (rc == SL_OK && pol->output_dir != NULL && sl__plan_output(plan) != SL_OK) {
+        rc = sl__error(err, SL_ENOMEM, "out of memory while planning the sandbox mounts");
     }
     for (i = 0; rc == SL_OK && pol->read_only_paths != NULL && pol->read_only_paths[i]; i++) {
         rc = sl__plan_bind_host(plan, pol->read_only_paths[i], pol->read_only_paths[i], ro,
@@ -1091,6 +1172,21 @@ fallback:
         }
     }
     return 0;
+}
+
+/* Closes every fd from 3 up, except `a` and `b` (both above 2). */
+static void sl__child_close_except(int a, int b)
+{
+    int lo = a < b ? a : b;
+    int hi = a < b ? b : a;
+
+    if (lo > 3) {
+        syscall(SYS_close_range, 3u, (unsigned)lo - 1, 0u);
+    }
+    if (hi > lo + 1) {
+        syscall(SYS_close_range, (unsigned)lo + 1, (unsigned)hi - 1, 0u);
+    }
+    sl__child_close_from(hi + 1, -1);
 }
 
 static int sl__child_rlimits(const sl__plan *plan)
@@ -1273,7 +1369,13 @@ static int sl__child_op(const sl__mount_op *op, int *stage)
             return -errno;
         }
         *stage = SL__ST_BIND_FLAGS;
-        return sl__child_restrict(op->path, op->attr);
+        {
+            uint64_t t0 = SL__PROF_NOW();
+            int r = sl__child_restrict(op->path, op->attr);
+
+            SL__PROF_ADD(SL__PF_BIND_ATTR, t0);
+            return r;
+        }
     case SL__OP_SYMLINK:
         *stage = SL__ST_SYMLINK;
         return symlink(op->src, op->path) == 0 || errno == EEXIST ? 0 : -errno;
@@ -1327,33 +1429,44 @@ static void sl__child_mounts(const sl__plan *plan, int fd)
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
         sl__child_fail(fd, SL__ST_MAKE_PRIVATE, errno, -1);
     }
+    SL__PROF(SL__PF_I_PRIVATE);
     if (mount("tmpfs", SL__STAGE_ROOT, "tmpfs", MS_NOSUID | MS_NODEV,
               "mode=0755,size=1m,nr_inodes=4096") != 0) {
         sl__child_fail(fd, SL__ST_ROOT_TMPFS, errno, -1);
     }
+    SL__PROF(SL__PF_I_ROOT);
     for (i = 0; i < plan->op_count; i++) {
+        uint64_t t0 = SL__PROF_NOW();
+
         rc = sl__child_op(&plan->ops[i], &stage);
         if (rc != 0) {
             sl__child_fail(fd, stage, -rc, (int)i);
         }
+        SL__PROF_ADD(SL__PF_OP_BASE + plan->ops[i].kind, t0);
+        SL__PROF_COUNT(SL__PF_OP_COUNT_BASE + plan->ops[i].kind);
     }
+    SL__PROF(SL__PF_I_OPS);
     rc = sl__child_limit_userns();
     if (rc != 0) {
         sl__child_fail(fd, SL__ST_USERNS_LIMIT, -rc, -1);
     }
+    SL__PROF(SL__PF_I_USERNS);
     /* pivot_root(".", ".") stacks the old root on the new one; detaching "." removes it. */
     if (chdir(SL__STAGE_ROOT) != 0 || syscall(SYS_pivot_root, ".", ".") != 0) {
         sl__child_fail(fd, SL__ST_PIVOT, errno, -1);
     }
+    SL__PROF(SL__PF_I_PIVOT);
     if (umount2(".", MNT_DETACH) != 0 || chdir("/") != 0) {
         sl__child_fail(fd, SL__ST_DETACH_OLD, errno, -1);
     }
+    SL__PROF(SL__PF_I_DETACH);
     /* SECURITY: the root itself is read-only; /tmp, /dev/shm and /output are the only
      * writable places. */
     if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) !=
         0) {
         sl__child_fail(fd, SL__ST_ROOT_RO, errno, -1);
     }
+    SL__PROF(SL__PF_I_ROOT_RO);
 }
 
 /* Brings up "lo" in the new network namespace so 127.0.0.1 works inside. */
@@ -1419,6 +1532,10 @@ static int sl__child_landlock(const sl__plan *plan)
         if (rc == 0) {
             rc = sl__child_landlock_allow(plan->landlock_fd, "/dev", plan->landlock_dev_rights);
         }
+        if (rc == 0 && plan->policy->output_dir != NULL) {
+            rc = sl__child_landlock_allow(plan->landlock_fd, "/output",
+                                          plan->landlock_tmp_rights);
+        }
         if (rc != 0) {
             return rc;
         }
@@ -1438,20 +1555,25 @@ static void sl__child_exec(const sl__plan *plan)
     if (rc != 0) {
         sl__child_fail(fd, SL__ST_RLIMIT, -rc, -1);
     }
+    SL__PROF(SL__PF_X_RLIMIT);
     if (chdir(plan->cwd) != 0) {
         sl__child_fail(fd, SL__ST_CHDIR, errno, -1);
     }
+    SL__PROF(SL__PF_X_CHDIR);
     /* SECURITY: setuid binaries and file capabilities stop working, so the payload can
      * never gain privileges by exec. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
         sl__child_fail(fd, SL__ST_NO_NEW_PRIVS, errno, -1);
     }
+    SL__PROF(SL__PF_X_NNP);
     rc = sl__child_landlock(plan);
     if (rc != 0) {
         sl__child_fail(fd, SL__ST_LANDLOCK, -rc, -1);
     }
+    SL__PROF(SL__PF_X_LANDLOCK);
     sl__child_close_from(3, fd);
     sl__child_unblock_signals();
+    SL__PROF(SL__PF_X_CLOSE);
     /* SECURITY: seccomp comes last, so its filter never has to allow the setup above. */
     if (plan->have_bpf) {
         rc = sl__seccomp_install(&plan->bpf);
@@ -1459,6 +1581,7 @@ static void sl__child_exec(const sl__plan *plan)
             sl__child_fail(fd, SL__ST_SECCOMP, -rc, -1);
         }
     }
+    SL__PROF(SL__PF_X_SECCOMP);
     execve(plan->exe, plan->argv, plan->envp);
     sl__child_fail(fd, SL__ST_EXEC, errno, -1);
 }
@@ -1466,11 +1589,13 @@ static void sl__child_exec(const sl__plan *plan)
 /* The payload at level 2, PID 2 of the namespace. */
 static void sl__child_payload(const sl__plan *plan)
 {
+    SL__PROF(SL__PF_X_START);
     /* SECURITY: a new session has no controlling terminal, so TIOCSTI-style injection
      * into the host's terminal is impossible. */
     if (setsid() < 0) {
         sl__child_fail(plan->setup_w, SL__ST_SETSID, errno, -1);
     }
+    SL__PROF(SL__PF_X_SETSID);
     sl__child_exec(plan);
 }
 
@@ -1503,6 +1628,184 @@ static void sl__child_level1(const sl__plan *plan)
     sl__child_exec(plan);
 }
 
+/* ------------------------------------------------------- child: pool payload --- */
+
+/* The request a pool entry's payload waits for: this header (with the Landlock ruleset fd
+ * attached as SCM_RIGHTS when the run has one), then `blob_len` bytes holding the program
+ * path, the argv strings and the envp strings, each NUL-terminated. */
+typedef struct sl__pool_request {
+    uint32_t magic;
+    uint32_t argc;
+    uint32_t envc;
+    uint32_t blob_len;
+} sl__pool_request;
+
+#define SL__POOL_MAGIC 0x736c706fu
+#define SL__POOL_BLOB_MAX ((uint32_t)4 << 20)  /* argv + envp bytes of one pooled run */
+#define SL__POOL_STRINGS_MAX 65536u            /* argv + envp entries of one pooled run */
+
+/* Reads the run request into memory mapped here (no allocator in the child) and points the
+ * plan's exe, argv, envp and landlock_fd at it. Returns 0, or -errno (-EPROTO for a malformed
+ * request). Exits quietly when the pool closed the socket. */
+static int sl__child_pool_receive(sl__plan *plan)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    sl__pool_request req;
+    struct msghdr msg;
+    struct iovec iov;
+    struct cmsghdr *cm;
+    size_t ptr_bytes;
+    size_t got = 0;
+    char **ptrs;
+    char *blob;
+    char *p;
+    ssize_t n;
+    uint32_t i;
+
+    memset(&msg, 0, sizeof(msg));
+    iov.iov_base = &req;
+    iov.iov_len = sizeof(req);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    do {
+        n = recvmsg(plan->pool_ctrl, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) {
+        _exit(0); /* the pool was freed: this entry is never used */
+    }
+    if (n != (ssize_t)sizeof(req) || req.magic != SL__POOL_MAGIC ||
+        req.blob_len == 0 || req.blob_len > SL__POOL_BLOB_MAX || req.argc == 0 ||
+        req.argc > SL__POOL_STRINGS_MAX || req.envc > SL__POOL_STRINGS_MAX ||
+        (msg.msg_flags & MSG_CTRUNC) != 0) {
+        return n < 0 ? -errno : -EPROTO;
+    }
+    plan->landlock_fd = -1;
+    for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+            cm->cmsg_len == CMSG_LEN(sizeof(int))) {
+            memcpy(&plan->landlock_fd, CMSG_DATA(cm), sizeof(int));
+        }
+    }
+    ptr_bytes = ((size_t)req.argc + req.envc + 2) * sizeof(char *);
+    ptrs = (char **)mmap(NULL, ptr_bytes + req.blob_len, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ptrs == MAP_FAILED) {
+        return -errno;
+    }
+    blob = (char *)ptrs + ptr_bytes;
+    while (got < req.blob_len) {
+        n = read(plan->pool_ctrl, blob + got, req.blob_len - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return n < 0 ? -errno : -EPROTO;
+        }
+        got += (size_t)n;
+    }
+    if (blob[req.blob_len - 1] != '\0') {
+        return -EPROTO;
+    }
+    /* exe, then argc argv strings, then envc envp strings; nothing may be left over. */
+    p = blob;
+    plan->exe = p;
+    p += strlen(p) + 1;
+    for (i = 0; i < req.argc + req.envc; i++) {
+        if (p >= blob + req.blob_len) {
+            return -EPROTO;
+        }
+        ptrs[i < req.argc ? i : i + 1] = p;
+        p += strlen(p) + 1;
+    }
+    if (p != blob + req.blob_len) {
+        return -EPROTO;
+    }
+    ptrs[req.argc] = NULL;
+    ptrs[req.argc + 1 + req.envc] = NULL;
+    plan->argv = ptrs;
+    plan->envp = ptrs + req.argc + 1;
+    return 0;
+}
+
+/* The payload of a pool entry, PID 2 of its namespace: does every step that does not depend
+ * on the program, reports "ready" on the control socket, waits for one request, then does
+ * the rest and execs. Never returns.
+ * SECURITY: seccomp goes on before the wait, so the idle process is already confined; the
+ * filter allows what remains (recvmsg, mmap, read, landlock_*, close_range, execve). While
+ * idle the process holds only its stdio pipes, the setup pipe and the control socket, all
+ * made by the pool for this entry, and it is non-dumpable (inherited from init). */
+static void sl__child_pool_payload(const sl__plan *entry)
+{
+    sl__plan copy = *entry; /* this process's own memory: the request fills it in */
+    sl__plan *plan = &copy;
+    int fd = plan->setup_w;
+    int rc;
+
+    if (setsid() < 0) {
+        sl__child_fail(fd, SL__ST_SETSID, errno, -1);
+    }
+    if (chdir(plan->cwd) != 0) {
+        sl__child_fail(fd, SL__ST_CHDIR, errno, -1);
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        sl__child_fail(fd, SL__ST_NO_NEW_PRIVS, errno, -1);
+    }
+    sl__child_close_except(fd, plan->pool_ctrl);
+    if (plan->have_bpf) {
+        rc = sl__seccomp_install(&plan->bpf);
+        if (rc != 0) {
+            sl__child_fail(fd, SL__ST_SECCOMP, -rc, -1);
+        }
+    }
+    if (sl__write_all(plan->pool_ctrl, "r", 1) != 0) {
+        _exit(127);
+    }
+    rc = sl__child_pool_receive(plan);
+    if (rc != 0) {
+        sl__child_fail(fd, SL__ST_POOL_REQUEST, -rc, -1);
+    }
+    rc = sl__child_rlimits(plan);
+    if (rc != 0) {
+        sl__child_fail(fd, SL__ST_RLIMIT, -rc, -1);
+    }
+    rc = sl__child_landlock(plan);
+    if (rc != 0) {
+        sl__child_fail(fd, SL__ST_LANDLOCK, -rc, -1);
+    }
+    sl__child_close_from(3, fd);
+    sl__child_unblock_signals();
+    execve(plan->exe, plan->argv, plan->envp);
+    sl__child_fail(fd, SL__ST_EXEC, errno, -1);
+}
+
+/* Entry point of the vfork-style payload clone (see sl__child_init). */
+static int sl__child_payload_entry(void *arg)
+{
+    sl__child_payload((const sl__plan *)arg);
+    return 127;
+}
+
+/* Stack of the vfork-style payload clone: only the steps before execve run on it. */
+#define SL__PAYLOAD_STACK_SIZE ((size_t)256 << 10)
+
+/* AddressSanitizer cannot follow a clone onto another stack (it prints a warning into the
+ * payload's stderr), so sanitizer builds fork the payload the plain way. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SL__PAYLOAD_VFORK 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SL__PAYLOAD_VFORK 0
+#endif
+#endif
+#ifndef SL__PAYLOAD_VFORK
+#define SL__PAYLOAD_VFORK 1
+#endif
+
 /* ---------------------------------------------------------------- child: init --- */
 
 /* Ends the run from inside: kills every other process of the namespace and reaps them all,
@@ -1530,6 +1833,7 @@ static void sl__init_end(pid_t payload, int status_fd, int have_status, int exit
             exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
         }
     }
+    SL__PROF(SL__PF_I_END);
     _exit(exit_code);
 }
 
@@ -1571,6 +1875,7 @@ static void sl__init_loop(pid_t payload, int status_fd)
         }
         while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
             if (pid == payload) {
+                SL__PROF(SL__PF_I_PAYLOAD_EXIT);
                 status = st;
                 sl__write_all(status_fd, &status, sizeof(status));
                 sl__init_end(payload, status_fd, 1,
@@ -1588,49 +1893,85 @@ static void sl__child_init(const sl__plan *plan)
     pid_t payload;
     int rc;
 
+    SL__PROF(SL__PF_I_START);
     sl__child_reset_signals();
     /* SECURITY: the run dies with the host instead of living on as an orphan. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (read(plan->sync_r, &go, 1) != 1) {
         _exit(127); /* the parent failed to write the id maps and reports it itself */
     }
+    SL__PROF(SL__PF_I_SYNC);
     rc = sl__child_stdio(plan);
     if (rc != 0) {
         sl__child_fail(fd, SL__ST_DUP, -rc, -1);
     }
+    SL__PROF(SL__PF_I_STDIO);
     if (plan->have_cgroup && (rc = sl__cgroup_join(&plan->cgroup)) != 0) {
         sl__child_fail(fd, SL__ST_CGROUP, -rc, -1);
     }
+    SL__PROF(SL__PF_I_CG_JOIN);
     sl__child_open_sources(plan, fd);
+    SL__PROF(SL__PF_I_SOURCES);
     /* The ids change before the mounts: files created in the new tmpfs need an owner that
      * is mapped in the namespace (host root is not, and the kernel fails with EOVERFLOW). The
      * capabilities over the namespace stay until sl__child_drop_caps, because the user
      * namespace maps no uid 0 whose loss would clear them. Caller paths are bound through
      * fds opened by the parent, so the unprivileged uid needs no access to their parents. */
     sl__child_set_ids(plan, fd);
+    SL__PROF(SL__PF_I_IDS);
     sl__child_mounts(plan, fd);
+    /* The parent keeps the /output tmpfs alive through this fd and copies it out after the
+     * run. Sent before the payload exists, so the payload never holds the socket. */
+    if (plan->policy->output_dir != NULL && (rc = sl__output_send(plan->output_w,
+                                                                  "/output")) != 0) {
+        sl__child_fail(fd, SL__ST_OUTPUT_SEND, -rc, -1);
+    }
     if (!plan->policy->network && (rc = sl__child_loopback()) != 0) {
         sl__child_fail(fd, SL__ST_LOOPBACK, -rc, -1);
     }
+    SL__PROF(SL__PF_I_LOOPBACK);
     if (sethostname("sandbox", 7) != 0) {
         sl__child_fail(fd, SL__ST_HOSTNAME, errno, -1);
     }
+    SL__PROF(SL__PF_I_HOSTNAME);
     rc = sl__child_drop_caps();
     if (rc != 0) {
         sl__child_fail(fd, SL__ST_CAPS, -rc, -1);
     }
+    SL__PROF(SL__PF_I_CAPS);
     /* SECURITY: init is the one process of the run without seccomp and Landlock; being
      * non-dumpable keeps the payload from opening its /proc/1/mem or ptracing it. */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
         sl__child_fail(fd, SL__ST_DUMPABLE, errno, -1);
     }
-    payload = (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, NULL);
+    SL__PROF(SL__PF_I_DUMPABLE);
+    if (plan->pool_ctrl >= 0 || !SL__PAYLOAD_VFORK) {
+        /* A pool entry's payload waits for its request, so init must not wait for it. */
+        payload = (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, NULL);
+        if (payload == 0 && plan->pool_ctrl >= 0) {
+            sl__child_pool_payload(plan);
+        } else if (payload == 0) {
+            sl__child_payload(plan);
+        }
+    } else {
+        /* The payload shares init's memory until its execve (CLONE_VM | CLONE_VFORK), which
+         * skips copying init's page tables and the copy-on-write faults after them. init is
+         * suspended meanwhile, and the payload touches only its own stack and kernel state
+         * that is per process (fd table, cwd, limits, credentials, seccomp). */
+        void *stack = mmap(NULL, SL__PAYLOAD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+        if (stack == MAP_FAILED) {
+            sl__child_fail(fd, SL__ST_FORK, errno, -1);
+        }
+        payload = clone(sl__child_payload_entry, (char *)stack + SL__PAYLOAD_STACK_SIZE,
+                        CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)plan);
+        munmap(stack, SL__PAYLOAD_STACK_SIZE);
+    }
     if (payload < 0) {
         sl__child_fail(fd, SL__ST_FORK, errno, -1);
     }
-    if (payload == 0) {
-        sl__child_payload(plan);
-    }
+    SL__PROF(SL__PF_I_FORKED);
     /* init keeps only the status pipe; the payload's exec closes the setup pipe. */
     sl__child_close_from(0, plan->status_w);
     sl__init_loop(payload, plan->status_w);
@@ -1754,9 +2095,7 @@ struct sl_sandbox_run {
                                 UINT64_MAX once that kill was sent */
     uint64_t watch_at_ns;    /* next in-run check; UINT64_MAX when there is nothing to check */
     uint64_t cpu_limit_ns;
-    int quota_fd;            /* output_dir, open while the run lasts; -1 without output_dir */
-    uint64_t quota_base;     /* bytes measured under output_dir before the run */
-    uint64_t quota_max;
+    sl__output output;       /* output_dir and, at level 2, the /output tmpfs */
     int limit;
     int reaped;
     int wait_status;
@@ -2002,6 +2341,7 @@ static void sl__run_check_exit(sl_sandbox_run *run)
     if (r != run->pid) {
         return;
     }
+    SL__PROF(SL__PF_REAPED);
     run->reaped = 1;
     sl__close(&run->pidfd);
     if (run->status_fd >= 0 && read(run->status_fd, &status, sizeof(status)) ==
@@ -2017,164 +2357,22 @@ static void sl__run_check_exit(sl_sandbox_run *run)
     sl__run_arm_timer(run, run->drain_until_ns, 0);
 }
 
-/* ---------------------------------------------------------- parent: output quota --- */
+/* ---------------------------------------------------------- parent: output folder --- */
 
-/* One measurement of an output folder. */
-typedef struct sl__du {
-    uint64_t bytes;
-    uint32_t entries;
-    int incomplete;  /* 1 when the walk hit a bound or could not open a folder */
-    dev_t dev;       /* the folder's file system; other mounts below it are not entered */
-} sl__du;
-
-/* The bytes one entry occupies: the larger of its allocated blocks and, for a regular file,
- * its apparent size, so that sparse files and many empty files both count. */
-static uint64_t sl__du_entry_bytes(const struct stat *st)
-{
-    uint64_t blocks = (uint64_t)st->st_blocks * 512u;
-    uint64_t size = S_ISREG(st->st_mode) && st->st_size > 0 ? (uint64_t)st->st_size : 0;
-
-    return size > blocks ? size : blocks;
-}
-
-static void sl__du_add(sl__du *du, uint64_t bytes)
-{
-    du->bytes = du->bytes + bytes < du->bytes ? UINT64_MAX : du->bytes + bytes;
-}
-
-/* Adds every entry below the open folder `fd` (closed here) to `du`.
- * SECURITY: never follows a symbolic link (fstatat AT_SYMLINK_NOFOLLOW, openat O_NOFOLLOW)
- * and never opens anything but a folder, so the payload's links, FIFOs and devices cannot
- * lead the host elsewhere or block it. An entry that vanished or changed type since it was
- * listed (a payload still running) is skipped. Any other failure makes the walk incomplete,
- * which counts as over the quota, so a folder the payload made unreadable hides nothing. */
-static void sl__du_walk(int fd, int depth, sl__du *du)
-{
-    DIR *dir = fdopendir(fd);
-    struct dirent *ent;
-
-    if (dir == NULL) {
-        close(fd);
-        du->incomplete = 1;
-        return;
-    }
-    for (;;) {
-        struct stat st;
-        int sub;
-
-        errno = 0;
-        ent = readdir(dir);
-        if (ent == NULL) {
-            du->incomplete |= errno != 0;
-            break;
-        }
-        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0) {
-            continue;
-        }
-        if (++du->entries > SL__DU_MAX_ENTRIES) {
-            du->incomplete = 1;
-            break;
-        }
-        if (fstatat(dirfd(dir), ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            du->incomplete |= errno != ENOENT;
-            continue;
-        }
-        sl__du_add(du, sl__du_entry_bytes(&st));
-        if (!S_ISDIR(st.st_mode) || st.st_dev != du->dev) {
-            continue;
-        }
-        if (depth >= SL__DU_MAX_DEPTH) {
-            du->incomplete = 1;
-            break;
-        }
-        sub = openat(dirfd(dir), ent->d_name,
-                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sub < 0) {
-            du->incomplete |= errno != ENOENT && errno != ENOTDIR && errno != ELOOP;
-            continue;
-        }
-        sl__du_walk(sub, depth + 1, du);
-        if (du->incomplete) {
-            break;
-        }
-    }
-    closedir(dir);
-}
-
-/* Measures the folder open as `root_fd`, through a new open file description, because a
- * walk moves the directory offset. */
-static void sl__du_measure(int root_fd, sl__du *du)
-{
-    struct stat st;
-    int fd = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-    memset(du, 0, sizeof(*du));
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        du->incomplete = 1;
-        return;
-    }
-    du->dev = st.st_dev;
-    sl__du_add(du, sl__du_entry_bytes(&st));
-    sl__du_walk(fd, 1, du);
-}
-
-/* Opens output_dir and measures it before the run. Returns SL_OK (also without output_dir)
- * or SL_ESANDBOX_POLICY. */
+/* Opens output_dir for the run (see sl__output_open in src/sandbox_output.c). */
 static int sl__run_quota_start(sl_sandbox_run *run, const sl_sandbox_policy *pol, sl_error *err)
 {
-    sl__du du;
-
-    if (pol->output_dir == NULL) {
-        return SL_OK;
-    }
-    run->quota_fd = open(pol->output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (run->quota_fd < 0) {
-        int saved = errno;
-        return sl__error_sys(err, SL_ESANDBOX_POLICY, "open output_dir", saved,
-                             "cannot open output_dir \"%s\": %s; pass an existing folder",
-                             pol->output_dir, strerror(saved));
-    }
-    sl__du_measure(run->quota_fd, &du);
-    if (du.incomplete) {
-        return sl__error(err, SL_ESANDBOX_POLICY, "cannot measure output_dir \"%s\" for its "
-                         "quota: it holds more than %u entries, folders nested deeper than "
-                         "%d, or a folder the caller cannot open; pass an empty folder",
-                         pol->output_dir, SL__DU_MAX_ENTRIES, SL__DU_MAX_DEPTH);
-    }
-    run->quota_base = du.bytes;
-    run->quota_max = pol->output_quota_bytes;
-    return SL_OK;
+    return sl__output_open(&run->output, pol, err);
 }
 
-/* Measures output_dir now. Returns the bytes the run added, and 1 in `*over` when that is
- * above the quota or the walk was incomplete. */
-static uint64_t sl__run_quota_check(const sl_sandbox_run *run, int *over)
-{
-    sl__du du;
-    uint64_t added;
-
-    sl__du_measure(run->quota_fd, &du);
-    added = du.bytes > run->quota_base ? du.bytes - run->quota_base : 0;
-    *over = du.incomplete || added > run->quota_max;
-    return added;
-}
-
-/* The in-run checks: an OOM kill or a failed fork at pids.max in the cgroup, and the output
- * quota. A hit ends the run with that limit. */
+/* The in-run checks: an OOM kill or a failed fork at pids.max in the cgroup. A hit ends the
+ * run with that limit. */
 static void sl__run_watch(sl_sandbox_run *run)
 {
     int hit = SL_LIMIT_NONE;
-    int over = 0;
 
     if (run->have_cgroup) {
         hit = sl__cgroup_limit_hit(&run->cgroup);
-    }
-    if (hit == SL_LIMIT_NONE && run->quota_fd >= 0) {
-        sl__run_quota_check(run, &over);
-        hit = over ? SL_LIMIT_FILE_SIZE : SL_LIMIT_NONE;
     }
     if (hit != SL_LIMIT_NONE) {
         if (run->limit == SL_LIMIT_NONE) {
@@ -2261,16 +2459,9 @@ static void sl__run_finish(sl_sandbox_run *run)
     res->exit_code = code;
     res->signal = exited ? 0 : sig;
     res->limit = sl__run_limit(run, exited, code, sig);
-    if (run->quota_fd >= 0) {
-        int over;
-
-        /* Every process of the run is gone, so this walk races with nothing. */
-        res->output_bytes_written = sl__run_quota_check(run, &over);
-        if (over && res->limit == SL_LIMIT_NONE) {
-            res->limit = SL_LIMIT_FILE_SIZE;
-        }
-        sl__close(&run->quota_fd);
-    }
+    /* At level 2 every process of the run is gone (init reaps them all before it exits), so
+     * nothing changes the /output tmpfs while it is copied out. */
+    sl__output_finish(&run->output, res, &run->alloc);
     res->wall_ns = sl_time_now_ns() - run->start_ns;
     /* init reaps every process before it exits, so its rusage covers the whole run.
      * NOTE: when init missed the SL__STOP_GRACE_NS deadline and was killed, the processes it
@@ -2288,6 +2479,7 @@ static void sl__run_finish(sl_sandbox_run *run)
         sl__cgroup_destroy(&run->cgroup);
         run->have_cgroup = 0;
     }
+    SL__PROF(SL__PF_CG_DESTROY);
     res->layers = run->layers;
     res->landlock_abi = run->landlock_abi;
     res->alloc = run->result_alloc;
@@ -2307,6 +2499,7 @@ static void sl__run_finish(sl_sandbox_run *run)
         res->stderr_len = 0;
     }
     run->finished = 1;
+    SL__PROF(SL__PF_FINISHED);
 }
 
 /* Arms the timer for the next thing sl__run_step must do without an fd event: the deadline,
@@ -2372,10 +2565,10 @@ static void sl__plan_free(sl__plan *plan)
     }
     plan->source_fd_count = 0;
     sl__close(&plan->landlock_fd);
-    if (plan->have_bpf) {
+    if (plan->have_bpf && !plan->bpf_borrowed) {
         sl__seccomp_release(&plan->bpf);
-        plan->have_bpf = 0;
     }
+    plan->have_bpf = 0;
     sl__arena_free(&plan->arena);
 }
 
@@ -2471,8 +2664,20 @@ static size_t sl__plan_exec_paths(sl__plan *plan, const char **paths, size_t max
     return n;
 }
 
+/* The rights the child grants on the places that exist only inside the sandbox. */
+static void sl__plan_landlock_rights(sl__plan *plan, int abi)
+{
+    uint64_t all = sl__landlock_fs_rights(abi);
+
+    plan->landlock_tmp_rights = all & ~(uint64_t)SL__LL_FS_EXECUTE;
+    plan->landlock_read_rights = SL__LL_FS_READ_FILE | SL__LL_FS_READ_DIR;
+    plan->landlock_dev_rights = all & (SL__LL_FS_READ_FILE | SL__LL_FS_WRITE_FILE |
+                                       SL__LL_FS_READ_DIR | SL__LL_FS_TRUNCATE |
+                                       SL__LL_FS_IOCTL_DEV);
+}
+
 /* Prepares Landlock for a level 2 run. The payload may execute what sl__plan_exec_paths
- * allows and write output_dir, the rw extras and the sandbox's own tmpfs places. It may
+ * allows and write the rw extras and the sandbox's own tmpfs places (/output too). It may
  * read everything the mount tree shows. The child adds the rules for places that exist
  * only inside the sandbox.
  * SECURITY: a second wall behind the mount namespace; it enforces allow_subprocess, and
@@ -2483,7 +2688,6 @@ static int sl__plan_landlock(sl__plan *plan, sl_error *err)
     const char *exec_paths[12];
     const char *write_paths[SL__MAX_FDS + 2];
     sl__landlock_spec spec;
-    uint64_t all;
     size_t w = 0;
     size_t i;
 
@@ -2495,9 +2699,6 @@ static int sl__plan_landlock(sl__plan *plan, sl_error *err)
     }
     exec_paths[sl__plan_exec_paths(plan, exec_paths, SL__ARRAY_LEN(exec_paths) - 1)] = NULL;
     /* Resolved like the binds, because a Landlock rule on a symlink would cover the link. */
-    if (pol->output_dir != NULL) {
-        write_paths[w++] = sl__plan_realpath(plan, pol->output_dir);
-    }
     for (i = 0; pol->read_write_paths != NULL && pol->read_write_paths[i] && w < SL__MAX_FDS;
          i++) {
         write_paths[w++] = sl__plan_realpath(plan, pol->read_write_paths[i]);
@@ -2515,18 +2716,13 @@ static int sl__plan_landlock(sl__plan *plan, sl_error *err)
      * setup still leaves no TCP path out. It also denies the payload's own loopback TCP. */
     spec.deny_tcp = pol->network == 0;
 
-    all = sl__landlock_fs_rights(spec.abi);
-    plan->landlock_tmp_rights = all & ~(uint64_t)SL__LL_FS_EXECUTE;
-    plan->landlock_read_rights = SL__LL_FS_READ_FILE | SL__LL_FS_READ_DIR;
-    plan->landlock_dev_rights = all & (SL__LL_FS_READ_FILE | SL__LL_FS_WRITE_FILE |
-                                       SL__LL_FS_READ_DIR | SL__LL_FS_TRUNCATE |
-                                       SL__LL_FS_IOCTL_DEV);
+    sl__plan_landlock_rights(plan, spec.abi);
     return sl__landlock_prepare(&spec, &plan->landlock_fd, err);
 }
 
-/* Adds the optional layers (seccomp, Landlock, cgroup). A layer that fails at level 2 is
- * an error unless the policy waives it; then it is left out of `layers`. */
-static int sl__plan_layers(sl__plan *plan, sl_error *err)
+/* Creates the run's cgroup. A failure at level 2 is an error unless the policy waives the
+ * layer; then it is left out of `layers`. */
+static int sl__plan_cgroup(sl__plan *plan, sl_error *err)
 {
     const sl_sandbox_policy *pol = plan->policy;
     sl_error local;
@@ -2537,6 +2733,7 @@ static int sl__plan_layers(sl__plan *plan, sl_error *err)
     } else {
         rc = sl__cgroup_create(pol, &plan->cgroup, &local);
     }
+    SL__PROF(SL__PF_CGROUP);
     plan->have_cgroup = rc == SL_OK && plan->cgroup.version != 0;
     if (plan->have_cgroup) {
         plan->layers |= SL_LAYER_CGROUP;
@@ -2553,10 +2750,24 @@ static int sl__plan_layers(sl__plan *plan, sl_error *err)
                          "pids enabled (or run as root with cgroup v1), or waive the cgroup "
                          "layer (waive_layers |= SL_LAYER_CGROUP)");
     }
-    if (plan->level < 2) {
-        return SL_OK;
+    return SL_OK;
+}
+
+/* Adds the optional layers (seccomp, Landlock, cgroup). A layer that fails at level 2 is
+ * an error unless the policy waives it; then it is left out of `layers`. */
+static int sl__plan_layers(sl__plan *plan, sl_error *err)
+{
+    const sl_sandbox_policy *pol = plan->policy;
+    sl_error local;
+    int rc;
+
+    SL__PROF(SL__PF_ENV_IDS);
+    rc = sl__plan_cgroup(plan, err);
+    if (rc != SL_OK || plan->level < 2) {
+        return rc;
     }
     rc = sl__seccomp_build(pol, &plan->bpf, &local);
+    SL__PROF(SL__PF_SECCOMP);
     plan->have_bpf = rc == SL_OK;
     if (plan->have_bpf) {
         plan->layers |= SL_LAYER_SECCOMP;
@@ -2567,6 +2778,7 @@ static int sl__plan_layers(sl__plan *plan, sl_error *err)
         return rc;
     }
     rc = sl__plan_landlock(plan, &local);
+    SL__PROF(SL__PF_LANDLOCK);
     if (rc == SL_OK) {
         plan->layers |= SL_LAYER_LANDLOCK;
     } else {
@@ -2601,17 +2813,18 @@ static int sl__plan_build(sl__plan *plan, const sl_sandbox_policy *pol,
     plan->policy = pol;
     plan->level = pol->level;
     plan->landlock_fd = -1;
+    plan->pool_ctrl = -1;
     plan->cgroup.procs_fd = -1;
     plan->cgroup.pids_procs_fd = -1;
     plan->parent_pid = getpid();
     plan->layers = SL_LAYER_RLIMITS | SL_LAYER_NO_NEW_PRIVS;
-    /* NOTE: level 3 runs exactly as level 2 here. The scan gate belongs to the caller (the
-     * agent or sl_skill_run's host), and the spawner never sets SL_LAYER_SCAN. */
+    /* Level 3 builds the same sandbox as level 2; its scan gate ran before the plan. */
     if (plan->level >= 2) {
         plan->layers |= SL_LAYER_USERNS | SL_LAYER_MOUNTNS | SL_LAYER_PIDNS | SL_LAYER_IPCNS |
                         SL_LAYER_UTSNS | (pol->network ? 0 : SL_LAYER_NETNS);
     }
     rc = sl__resolve_program(argv[0], exe, sizeof(exe), err);
+    SL__PROF(SL__PF_RESOLVE);
     if (rc == SL_OK) {
         plan->exe = sl__arena_strndup(&plan->arena, exe, strlen(exe));
         if (plan->level >= 2 && plan->exe != NULL && !sl__path_is_system(plan->exe)) {
@@ -2738,7 +2951,7 @@ static void sl__run_free_fds(sl_sandbox_run *run)
     sl__close(&run->out_fd);
     sl__close(&run->err_fd);
     sl__close(&run->status_fd);
-    sl__close(&run->quota_fd);
+    sl__output_close(&run->output);
 }
 
 static int sl__run_new(const sl_sandbox_policy *pol, const void *input, size_t input_len,
@@ -2759,7 +2972,7 @@ static int sl__run_new(const sl_sandbox_policy *pol, const void *input, size_t i
     run->err_max = pol->stderr_max;
     run->kill_on_output_limit = pol->kill_on_output_limit;
     run->cpu_limit_ns = (uint64_t)pol->cpu_seconds * 1000000000u;
-    run->quota_fd = -1;
+    sl__output_init(&run->output);
     run->watch_at_ns = UINT64_MAX;
     run->cgroup.procs_fd = -1;
     run->cgroup.pids_procs_fd = -1;
@@ -2915,12 +3128,23 @@ static int sl__pipes_open(sl__spawn_pipes *p, int level, sl_error *err)
 static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
 {
     sl__spawn_pipes p;
+    int output[2] = {-1, -1}; /* level 2 with output_dir: carries the /output tmpfs fd */
     int rc;
 
     rc = sl__pipes_open(&p, plan->level, err);
     if (rc != SL_OK) {
         return rc;
     }
+    if (plan->level >= 2 && plan->policy->output_dir != NULL &&
+        sl__output_socketpair(output) != 0) {
+        int saved = errno;
+        sl__pipes_close(&p);
+        return sl__error_sys(err, SL_ESANDBOX_SPAWN, "socketpair", saved,
+                             "cannot create the socket that passes /output: %s",
+                             strerror(saved));
+    }
+    plan->output_w = output[1];
+    SL__PROF(SL__PF_PIPES);
     plan->stdin_r = p.in[0];
     plan->stdout_w = p.out[1];
     plan->stderr_w = p.err[1];
@@ -2928,9 +3152,12 @@ static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
     plan->status_w = p.status[1];
     plan->sync_r = p.sync[0];
     run->pid = sl__clone_child(plan);
+    SL__PROF(SL__PF_CLONE);
     if (run->pid < 0) {
         int saved = errno;
         sl__pipes_close(&p);
+        sl__close(&output[0]);
+        sl__close(&output[1]);
         return plan->level >= 2 ? sl__clone_error(saved, err)
                                 : sl__error_sys(err, SL_ESANDBOX_SPAWN, "fork", saved,
                                                 "cannot fork: %s", strerror(saved));
@@ -2946,21 +3173,31 @@ static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
     sl__close(&p.setup[1]);
     sl__close(&p.status[1]);
     sl__close(&p.sync[0]);
+    sl__close(&output[1]);
 
     rc = SL_OK;
     if (plan->level >= 2) {
         rc = sl__write_id_maps(plan, run->pid, err);
+        SL__PROF(SL__PF_IDMAP);
         if (rc == SL_OK && sl__write_nosigpipe(p.sync[1], "g", 1) != 1) {
             rc = sl__error_sys(err, SL_ESANDBOX_SPAWN, "start init", errno,
                                "the sandbox init process died before setup: %s",
                                strerror(errno));
         }
         sl__close(&p.sync[1]);
+        SL__PROF(SL__PF_SYNC);
     }
     if (rc == SL_OK) {
         rc = sl__wait_setup(plan, p.setup[0], run->deadline_ns, err);
     }
+    if (rc == SL_OK && output[0] >= 0) {
+        run->output.uid = plan->uid;
+        run->output.gid = plan->gid;
+        rc = sl__output_receive(&run->output, output[0], err);
+    }
+    SL__PROF(SL__PF_SETUP_DONE);
     sl__close(&p.setup[0]);
+    sl__close(&output[0]);
     return rc;
 }
 
@@ -2997,27 +3234,34 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
     if (rc != SL_OK) {
         return rc;
     }
+    rc = sl__sandbox_gate(policy, err);
+    if (rc != SL_OK) {
+        return rc;
+    }
     if (sl__run_new(policy, input, input_len, &run) != SL_OK) {
         return sl__error(err, SL_ENOMEM, "out of memory while starting a sandbox run");
     }
     run->start_ns = sl_time_now_ns();
+    SL__PROF(SL__PF_SPAWN);
     run->deadline_ns = run->start_ns + (uint64_t)policy->timeout_ms * 1000000u;
     rc = sl__run_quota_start(run, policy, err);
     if (rc != SL_OK) {
         sl__run_release(run);
         return rc;
     }
+    SL__PROF(SL__PF_QUOTA);
     rc = sl__plan_build(&plan, policy, argv, err);
+    SL__PROF(SL__PF_PLAN);
     if (rc != SL_OK) {
         sl__run_release(run);
         return rc;
     }
     run->cgroup = plan.cgroup;
     run->have_cgroup = plan.have_cgroup;
-    if (run->have_cgroup || run->quota_fd >= 0) {
+    if (run->have_cgroup) {
         run->watch_at_ns = run->start_ns + SL__WATCH_NS;
     }
-    run->layers = plan.layers;
+    run->layers = plan.layers | (policy->level == 3 ? SL_LAYER_SCAN : 0u);
     run->landlock_abi = plan.layers & SL_LAYER_LANDLOCK ? plan.landlock_abi : 0;
 
     rc = sl__spawn_start(run, &plan, err);
@@ -3025,6 +3269,7 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
     if (rc == SL_OK) {
         rc = sl__run_setup_poll(run, err);
     }
+    SL__PROF(SL__PF_POLL_READY);
     if (rc != SL_OK) {
         sl__spawn_abort(run);
         sl__run_release(run);
@@ -3109,6 +3354,7 @@ SKILLLITE_API void sl_sandbox_free(sl_sandbox_run *run)
         run->reaped = 1;
     }
     sl__run_release(run);
+    SL__PROF(SL__PF_FREED);
 }
 
 SKILLLITE_API int sl_sandbox_exec(const sl_sandbox_policy *policy, const char *const *argv,

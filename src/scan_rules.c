@@ -4083,6 +4083,29 @@ static int sl__has_flag(const sl__file *f, const sl__sh_cmd *c, size_t end, char
 
 /* A command name written so a reader does not see it: escapes, or quotes around part of
  * it (c"u"rl). Fully quoted names ("./run.sh") are ordinary. */
+/* Returns 1 when the decoded word can name a program (`curl`, `/usr/bin/nc`, `x86_64-gcc`):
+ * two or more of letters, digits and `_.+/-`, one of them a letter. JSON in a Markdown code
+ * span (`{"result": 42}`) or a `$'\t'` case pattern decodes to something else. */
+static int sl__scan_command_like(const char *w, size_t len)
+{
+    size_t k;
+    int letter = 0;
+
+    if (len < 2) {
+        return 0;
+    }
+    for (k = 0; k < len; k++) {
+        char c = w[k];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            letter = 1;
+        } else if (!(c >= '0' && c <= '9') && strchr("_.+/-", c) == NULL) {
+            return 0;
+        }
+    }
+    return letter;
+}
+
 static int sl__name_obfuscated(const sl__file *f, size_t i)
 {
     const sl__tok *t = sl__t(f, i);
@@ -4090,6 +4113,9 @@ static int sl__name_obfuscated(const sl__file *f, size_t i)
     size_t len;
     const char *w = sl__word(f, i, &len);
 
+    if (!sl__scan_command_like(w, len)) {
+        return 0;
+    }
     if (t->flags & SL__TF_ESCAPED) {
         return 1;
     }

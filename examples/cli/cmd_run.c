@@ -286,13 +286,30 @@ static int cli_fail_spawn(cli_context *ctx, const sl_error *err)
     return cli_fail_error(ctx, cli_status_for_result(err->code), err, NULL, hint);
 }
 
-/* Applies the level 3 gate when the policy sets level 3. Returns 0 to go on. */
+/* Approves in the library's own level 3 gate what cli_scan_gate already confirmed. */
+static int cli_gate_approved(void *user, const sl_scan_report *report)
+{
+    (void)user;
+    (void)report;
+    return 1;
+}
+
+/* Applies the level 3 gate when the policy sets level 3. Returns 0 to go on. The CLI asks
+ * the user first (with the report on a terminal); the library then scans the folder again
+ * right before the spawn, so content changed in between is still caught. */
 static int cli_gate(cli_context *ctx, cli_run_options *o, const char *path)
 {
+    int status;
+
     if (o->policy.policy.level != 3) {
         return 0;
     }
-    return cli_scan_gate(ctx, path, o->yes, o->allow_critical);
+    status = cli_scan_gate(ctx, path, o->yes, o->allow_critical);
+    if (status == 0) {
+        o->policy.policy.confirm = cli_gate_approved;
+        o->policy.policy.allow_critical = o->yes && o->allow_critical;
+    }
+    return status;
 }
 
 /* ---- run -------------------------------------------------------------------------------- */

@@ -1312,118 +1312,6 @@ static long long file_size(const char *dir, const char *name)
     return lstat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
-/* One file past the quota stops at the quota: RLIMIT_FSIZE takes the smaller of
- * max_file_bytes and output_quota_bytes when output_dir is set. The partial file stays. */
-TEST(sandbox_output_quota_caps_one_file)
-{
-    sl_sandbox_policy p;
-    sl_sandbox_result r;
-    sl_error e;
-    char out[] = "/tmp/sl-quota-XXXXXX";
-
-    NEED_LEVEL2();
-    make_dir(out);
-    REQUIRE(out[0] != '\0');
-    policy_level(&p, 2);
-    p.output_dir = out;
-    p.output_quota_bytes = 100000;
-    REQUIRE_OK(run_sh(&p, "exec head -c 200000 /dev/zero > /output/big", NULL, &r, &e));
-    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
-    CHECK_INT(r.exited, 0);
-    CHECK_INT(r.signal, SIGXFSZ);
-    CHECK_INT(file_size(out, "big"), 100000);
-    CHECK_INT(r.output_bytes_written, entry_bytes(out, "big"));
-    sl_sandbox_result_free(&r);
-    remove_tree(out);
-}
-
-/* Many files under the per-file cap add up past the quota: the total is measured after the
- * run, the run keeps its exit status, and every file stays for the host to judge. Bytes that
- * were in the folder before the run do not count. Symbolic links are not followed. */
-TEST(sandbox_output_quota_total_after_run)
-{
-    sl_sandbox_policy p;
-    sl_sandbox_result r;
-    sl_error e;
-    char out[] = "/tmp/sl-quota-XXXXXX";
-    char path[256];
-    unsigned long long expected;
-    int fd;
-    int i;
-
-    NEED_LEVEL2();
-    make_dir(out);
-    REQUIRE(out[0] != '\0');
-    snprintf(path, sizeof(path), "%s/before", out);
-    fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
-    REQUIRE(fd >= 0);
-    for (i = 0; i < 50; i++) {
-        CHECK(write(fd, "0123456789012345678901234567890123456789", 40) == 40);
-    }
-    close(fd);
-    policy_level(&p, 2);
-    p.output_dir = out;
-    p.output_quota_bytes = 100000;
-
-    REQUIRE_OK(run_sh(&p, "head -c 60000 /dev/zero > /output/small; ln -s /usr /output/usr; "
-                          "mkfifo /output/fifo",
-                      NULL, &r, &e));
-    expected = entry_bytes(out, "small") + entry_bytes(out, "usr") + entry_bytes(out, "fifo");
-    CHECK_INT(r.exit_code, 0);
-    CHECK_INT(r.limit, SL_LIMIT_NONE);
-    CHECK_INT(r.output_bytes_written, expected);
-    CHECK(r.output_bytes_written >= 60000);
-    CHECK(r.output_bytes_written < 100000);
-    sl_sandbox_result_free(&r);
-
-    REQUIRE_OK(run_sh(&p, "mkdir /output/d; for i in 1 2 3 4 5; do "
-                          "head -c 30000 /dev/zero > /output/d/f$i; done",
-                      NULL, &r, &e));
-    snprintf(path, sizeof(path), "%s/d", out);
-    expected = entry_bytes(out, "d");
-    for (i = 1; i <= 5; i++) {
-        char name[8];
-
-        snprintf(name, sizeof(name), "f%d", i);
-        CHECK_INT(file_size(path, name), 30000);
-        expected += entry_bytes(path, name);
-    }
-    CHECK_INT(r.exited, 1);
-    CHECK_INT(r.exit_code, 0);
-    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
-    CHECK_INT(r.output_bytes_written, expected);
-    sl_sandbox_result_free(&r);
-    CHECK_INT(file_size(out, "before"), 2000);
-    remove_tree(out);
-}
-
-/* A run that keeps writing files under the per-file cap is killed by the in-run check. */
-TEST(sandbox_output_quota_kills_during_run)
-{
-    sl_sandbox_policy p;
-    sl_sandbox_result r;
-    sl_error e;
-    char out[] = "/tmp/sl-quota-XXXXXX";
-
-    NEED_LEVEL2();
-    make_dir(out);
-    REQUIRE(out[0] != '\0');
-    policy_level(&p, 2);
-    p.output_dir = out;
-    p.output_quota_bytes = 100000;
-    REQUIRE_OK(run_sh(&p, "i=0; while :; do head -c 30000 /dev/zero > /output/f$i; "
-                          "i=$((i+1)); sleep 0.01; done",
-                      NULL, &r, &e));
-    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
-    CHECK_INT(r.exited, 0);
-    CHECK_INT(r.signal, SIGKILL);
-    CHECK(r.output_bytes_written > 100000);
-    CHECK(r.wall_ns < 2000000000u);
-    CHECK_INT(file_size(out, "f0"), 30000);
-    sl_sandbox_result_free(&r);
-    remove_tree(out);
-}
-
 /* Level 1 has no mounts, but output_dir still gets its quota. */
 TEST(sandbox_output_quota_level1)
 {
@@ -1758,4 +1646,611 @@ TEST(sandbox_host_fds_do_not_leak)
     }
     close(high);
     close(fd);
+}
+
+/* ------------------------------------------------- output folder: tmpfs and copy --- */
+
+/* Reads dir/name into `buf` (NUL-terminated, at most size - 1 bytes). Returns the length
+ * read, or -1 when the file cannot be opened. */
+static long read_host(const char *dir, const char *name, char *buf, size_t size)
+{
+    char path[512];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    buf[0] = '\0';
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    n = read(fd, buf, size - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    return (long)n;
+}
+
+/* Returns the number of entries in `dir` besides "." and "..", or -1. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *ent;
+    int n = 0;
+
+    if (d == NULL) {
+        return -1;
+    }
+    while ((ent = readdir(d)) != NULL) {
+        if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0) {
+            n++;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* Returns the lstat mode of dir/name, or 0 when it does not exist. */
+static unsigned host_mode(const char *dir, const char *name)
+{
+    char path[512];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    return lstat(path, &st) == 0 ? (unsigned)st.st_mode : 0u;
+}
+
+/* A stream of 160 MiB into /output with a 16 MiB quota: the payload gets ENOSPC, and the
+ * host folder receives exactly the 16 MiB the tmpfs held. */
+TEST(sandbox_output_tmpfs_stops_a_stream)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.output_quota_bytes = 16u << 20;
+    REQUIRE_OK(run_sh(&p, "head -c 167772160 /dev/zero > /output/big; echo status $?", NULL,
+                      &r, &e));
+    CHECK_INT(r.exited, 1);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "status 1\n");
+    CHECK(r.stderr_data != NULL && strstr(r.stderr_data, "No space left on device") != NULL);
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(file_size(out, "big"), 16 << 20);
+    CHECK_INT(r.output_bytes_written, 16u << 20);
+    CHECK_INT(r.output_files_written, 1);
+    CHECK_INT(r.output_entries_skipped, 0);
+    CHECK_INT(count_entries(out), 1);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* Ten 16 MiB files against a 16 MiB quota, then deleted: every file after the first fails,
+ * and nothing reaches the host. The run is not reported as over the quota, because the
+ * tmpfs is empty at the end. */
+TEST(sandbox_output_write_then_delete)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.output_quota_bytes = 16u << 20;
+    REQUIRE_OK(run_sh(&p, "for i in 0 1 2 3 4 5 6 7 8 9; do "
+                          "head -c 16777216 /dev/zero > /output/f$i 2>/dev/null || echo full $i; "
+                          "done; rm -f /output/f*; ls -A /output | wc -l",
+                      NULL, &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_MEM(r.stdout_data, r.stdout_len,
+              "full 1\nfull 2\nfull 3\nfull 4\nfull 5\nfull 6\nfull 7\nfull 8\nfull 9\n0\n");
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    CHECK_INT(r.output_bytes_written, 0);
+    CHECK_INT(r.output_files_written, 0);
+    CHECK_INT(r.output_entries_skipped, 0);
+    CHECK_INT(count_entries(out), 0);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* While the run goes, the host folder stays as it was; the copy happens at the end. */
+TEST(sandbox_output_host_untouched_during_run)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_run *run = NULL;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+    const char *argv[] = {"/bin/sh", "-c", "head -c 1000000 /dev/zero > /output/a; "
+                          "echo written; sleep 2", NULL};
+    int seen_empty = 0;
+    int i;
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    REQUIRE_OK(sl_sandbox_spawn(&p, argv, NULL, 0, &run, &e));
+    for (i = 0; i < 100; i++) {
+        int rc = sl_sandbox_poll(run, 10, &e);
+
+        CHECK_INT(rc, SL_EAGAIN);
+        if (rc != SL_EAGAIN) {
+            break;
+        }
+        if (count_entries(out) != 0) {
+            break;
+        }
+        seen_empty++;
+    }
+    CHECK_INT(seen_empty, 100);
+    REQUIRE_OK(sl_sandbox_poll(run, -1, &e));
+    REQUIRE_OK(sl_sandbox_take_result(run, &r));
+    sl_sandbox_free(run);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "written\n");
+    CHECK_INT(file_size(out, "a"), 1000000);
+    CHECK_INT(r.output_bytes_written, 1000000);
+    CHECK_INT(r.output_files_written, 1);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* A link the payload made is not copied, and a link the host folder already has is never
+ * followed, for a file or a folder. */
+TEST(sandbox_output_symlinks_not_followed)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+    char side[] = "/tmp/sl-side-XXXXXX";
+    char path[256];
+    char target[256];
+    char buf[64];
+
+    NEED_LEVEL2();
+    make_dir(out);
+    make_dir(side);
+    REQUIRE(out[0] != '\0' && side[0] != '\0');
+    write_file(side, "target", "original\n");
+    snprintf(target, sizeof(target), "%s/target", side);
+    chmod(target, 0666);
+    snprintf(path, sizeof(path), "%s/y", out);
+    REQUIRE(symlink(target, path) == 0);
+    snprintf(target, sizeof(target), "%s/sub", side);
+    REQUIRE(mkdir(target, 0777) == 0);
+    chmod(target, 0777);
+    snprintf(path, sizeof(path), "%s/d", out);
+    REQUIRE(symlink(target, path) == 0);
+    policy_level(&p, 2);
+    p.output_dir = out;
+
+    REQUIRE_OK(run_sh(&p, "ln -s /etc/passwd /output/x; echo payload > /output/y; "
+                          "mkdir /output/d; echo inner > /output/d/f; ls -A /output",
+                      NULL, &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "d\nx\ny\n");
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    CHECK_INT(r.output_files_written, 0);
+    CHECK_INT(r.output_entries_skipped, 3);
+    CHECK_INT(r.output_bytes_written, 0);
+    CHECK_INT(host_mode(out, "x"), 0);
+    CHECK(S_ISLNK(host_mode(out, "y")));
+    CHECK(S_ISLNK(host_mode(out, "d")));
+    CHECK_INT(read_host(side, "target", buf, sizeof(buf)), 9);
+    CHECK_STR(buf, "original\n");
+    CHECK_INT(count_entries(target), 0);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+    remove_tree(side);
+}
+
+/* Writes "1\n2\n...\nN\n" into `buf`; returns its length. */
+static size_t seq_text(char *buf, size_t size, int n)
+{
+    size_t len = 0;
+    int i;
+
+    for (i = 1; i <= n && len < size; i++) {
+        len += (size_t)snprintf(buf + len, size - len, "%d\n", i);
+    }
+    return len;
+}
+
+/* Nested folders and files copy out byte for byte, with mode 0644 (folders 0755) minus the
+ * umask and the payload's owner. /output starts empty: the host's files are invisible
+ * inside, one the run does not write stays, one it writes is replaced. */
+TEST(sandbox_output_tree_copied_exactly)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+    char path[256];
+    char buf[256];
+    static char expected[160000];
+    static char got[160000];
+    size_t seq_len = seq_text(expected, sizeof(expected), 20000);
+    mode_t mask = umask(0);
+    struct stat st;
+    int fd;
+    ssize_t n;
+
+    umask(mask);
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    write_file(out, "old", "kept\n");
+    write_file(out, "over", "before\n");
+    snprintf(path, sizeof(path), "%s/over", out);
+    chmod(path, 0666);
+    policy_level(&p, 2);
+    p.output_dir = out;
+
+    REQUIRE_OK(run_sh(&p, "ls -A /output; mkdir -p /output/a/b/c; printf top > /output/top; "
+                          "printf 'deep\\n' > /output/a/b/c/deep; : > /output/a/empty; "
+                          "printf new > /output/over; seq 1 20000 > /output/a/b/seq; "
+                          "chmod 4755 /output/top",
+                      NULL, &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "");
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    CHECK_INT(r.output_files_written, 5);
+    CHECK_INT(r.output_entries_skipped, 0);
+    CHECK_INT(r.output_bytes_written, 3 + 5 + 0 + 3 + seq_len);
+    sl_sandbox_result_free(&r);
+
+    CHECK_INT(read_host(out, "old", buf, sizeof(buf)), 5);
+    CHECK_STR(buf, "kept\n");
+    CHECK_INT(read_host(out, "over", buf, sizeof(buf)), 3);
+    CHECK_STR(buf, "new");
+    CHECK_INT(read_host(out, "top", buf, sizeof(buf)), 3);
+    CHECK_STR(buf, "top");
+    CHECK_INT(read_host(out, "a/b/c/deep", buf, sizeof(buf)), 5);
+    CHECK_STR(buf, "deep\n");
+    CHECK_INT(read_host(out, "a/empty", buf, sizeof(buf)), 0);
+    snprintf(path, sizeof(path), "%s/a/b/seq", out);
+    fd = open(path, O_RDONLY);
+    REQUIRE(fd >= 0);
+    n = read(fd, got, sizeof(got));
+    close(fd);
+    CHECK_INT(n, (long)seq_len);
+    CHECK(n == (ssize_t)seq_len && memcmp(got, expected, seq_len) == 0);
+
+    CHECK_INT(host_mode(out, "top") & 07777, 0644 & ~mask);
+    CHECK_INT(host_mode(out, "a") & 07777, 0755 & ~mask);
+    CHECK_INT(host_mode(out, "a/b/c") & 07777, 0755 & ~mask);
+    snprintf(path, sizeof(path), "%s/top", out);
+    REQUIRE(stat(path, &st) == 0);
+    CHECK_INT(st.st_uid, sandbox_uid());
+    CHECK_INT(count_entries(out), 4);
+    remove_tree(out);
+}
+
+/* FIFOs and symbolic links are skipped, one count each; the regular file beside them is
+ * copied. */
+TEST(sandbox_output_special_files_skipped)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+    char buf[16];
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    REQUIRE_OK(run_sh(&p, "mkfifo /output/p; mkdir /output/d; mkfifo /output/d/q; "
+                          "ln -s nowhere /output/dangling; echo ok > /output/f",
+                      NULL, &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    CHECK_INT(r.output_files_written, 1);
+    CHECK_INT(r.output_entries_skipped, 3);
+    CHECK_INT(r.output_bytes_written, 3);
+    CHECK_INT(read_host(out, "f", buf, sizeof(buf)), 3);
+    CHECK_STR(buf, "ok\n");
+    CHECK_INT(host_mode(out, "p"), 0);
+    CHECK_INT(host_mode(out, "dangling"), 0);
+    CHECK(S_ISDIR(host_mode(out, "d")));
+    CHECK_INT(host_mode(out, "d/q"), 0);
+    CHECK_INT(count_entries(out), 2);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* Hard links share the tmpfs's blocks, but each name would be a full copy on the host; the
+ * copy stops at the quota. */
+TEST(sandbox_output_hard_links_capped_by_quota)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.output_quota_bytes = 1u << 20;
+    REQUIRE_OK(run_sh(&p, "head -c 600000 /dev/zero > /output/a; ln /output/a /output/b", NULL,
+                      &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.output_files_written, 1);
+    CHECK_INT(r.output_entries_skipped, 1);
+    CHECK_INT(r.output_bytes_written, 600000);
+    CHECK_INT(count_entries(out), 1);
+    /* Which name comes first depends on the tmpfs's directory order. */
+    CHECK_INT((file_size(out, "a") == 600000) + (file_size(out, "b") == 600000), 1);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* A sparse file takes no tmpfs blocks but its full size on the host: over the quota, it is
+ * skipped. */
+TEST(sandbox_output_sparse_file_over_quota)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.output_quota_bytes = 1u << 20;
+    REQUIRE_OK(run_sh(&p, "truncate -s 8M /output/sparse && echo ok > /output/small", NULL,
+                      &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.output_files_written, 1);
+    CHECK_INT(r.output_entries_skipped, 1);
+    CHECK_INT(r.output_bytes_written, 3);
+    CHECK_INT(file_size(out, "sparse"), -1);
+    CHECK_INT(file_size(out, "small"), 3);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* Folders nested deeper than 64 levels stop the copy at level 64, which counts as one
+ * skipped entry. */
+TEST(sandbox_output_depth_limit)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+    char rel[256];
+    size_t len = 0;
+    int i;
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    REQUIRE_OK(run_sh(&p, "d=/output; for i in $(seq 1 70); do d=$d/d; done; mkdir -p $d", NULL,
+                      &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.output_files_written, 0);
+    CHECK_INT(r.output_entries_skipped, 1);
+    sl_sandbox_result_free(&r);
+    for (i = 0; i < 63; i++) {
+        len += (size_t)snprintf(rel + len, sizeof(rel) - len, "%sd", i > 0 ? "/" : "");
+    }
+    CHECK(S_ISDIR(host_mode(out, rel)));
+    snprintf(rel + len, sizeof(rel) - len, "/d");
+    CHECK_INT(host_mode(out, rel), 0);
+    remove_tree(out);
+}
+
+/* A file the payload made unreadable is skipped; the copy reads with the payload's
+ * identity, also for a root caller. */
+TEST(sandbox_output_unreadable_file_skipped)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    REQUIRE_OK(run_sh(&p, "echo x > /output/u; chmod 000 /output/u; echo y > /output/v", NULL,
+                      &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.output_files_written, 1);
+    CHECK_INT(r.output_entries_skipped, 1);
+    CHECK_INT(file_size(out, "u"), -1);
+    CHECK_INT(file_size(out, "v"), 2);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* A root caller copies with the payload's identity: a root-owned file in output_dir that
+ * the payload's user may not write is left alone, and new files belong to that user. */
+TEST(sandbox_output_root_copies_as_payload)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+    char path[256];
+    char buf[32];
+    struct stat st;
+
+    NEED_LEVEL2();
+    if (geteuid() != 0) {
+        SKIP("needs a root caller");
+    }
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    write_file(out, "locked", "root's\n");
+    snprintf(path, sizeof(path), "%s/locked", out);
+    chmod(path, 0644);
+    policy_level(&p, 2);
+    p.output_dir = out;
+    REQUIRE_OK(run_sh(&p, "echo mine > /output/locked; echo new > /output/fresh", NULL, &r,
+                      &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.output_files_written, 1);
+    CHECK_INT(r.output_entries_skipped, 1);
+    CHECK_INT(read_host(out, "locked", buf, sizeof(buf)), 7);
+    CHECK_STR(buf, "root's\n");
+    snprintf(path, sizeof(path), "%s/fresh", out);
+    REQUIRE(stat(path, &st) == 0);
+    CHECK_INT(st.st_uid, 65534);
+    CHECK_INT(st.st_gid, 65534);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* At level 2 the host folder is opened once without following a symbolic link. */
+TEST(sandbox_output_dir_symlink_rejected)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+    char link[64];
+    char expected[256];
+
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    snprintf(link, sizeof(link), "%s-link", out);
+    REQUIRE(symlink(out, link) == 0);
+    policy_level(&p, 2);
+    p.output_dir = link;
+    CHECK_INT(run_sh(&p, "true", NULL, &r, &e), SL_ESANDBOX_POLICY);
+    CHECK_STR(e.stage, "open output_dir");
+    CHECK_INT(e.sys_errno, ENOTDIR); /* what O_DIRECTORY | O_NOFOLLOW gives for a link */
+    snprintf(expected, sizeof(expected), "output_dir \"%s\" is a symbolic link or not a "
+             "folder; pass the real folder", link);
+    CHECK_STR(e.message, expected);
+    unlink(link);
+    remove_tree(out);
+}
+
+/* The tmpfs holds at most 16384 inodes, its root included: file 16384 fails with ENOSPC,
+ * the copy gets every file, and the full tmpfs is reported. */
+TEST(sandbox_output_inode_limit)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.timeout_ms = 30000;
+    REQUIRE_OK(run_sh(&p, "i=0; while true > /output/f$i; do i=$((i+1)); "
+                          "[ $i -gt 20000 ] && break; done 2>/dev/null; echo $i",
+                      NULL, &r, &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_MEM(r.stdout_data, r.stdout_len, "16383\n");
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(r.output_files_written, 16383);
+    CHECK_INT(r.output_entries_skipped, 0);
+    CHECK_INT(r.output_bytes_written, 0);
+    CHECK_INT(count_entries(out), 16383);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* Level 1 keeps the direct folder: the payload sees what it held, a single file stops at
+ * the quota by RLIMIT_FSIZE, and the copy counts stay 0. */
+TEST(sandbox_output_level1_direct_folder)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+    char script[256];
+
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    write_file(out, "old", "kept\n");
+    policy_level(&p, 1);
+    p.output_dir = out;
+    p.output_quota_bytes = 10000;
+    snprintf(script, sizeof(script), "cat %s/old; exec head -c 20000 /dev/zero > %s/big",
+             out, out);
+    REQUIRE_OK(run_sh(&p, script, NULL, &r, &e));
+    CHECK_MEM(r.stdout_data, r.stdout_len, "kept\n");
+    CHECK_INT(r.exited, 0);
+    CHECK_INT(r.signal, SIGXFSZ);
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT(file_size(out, "big"), 10000);
+    CHECK_INT(r.output_bytes_written, entry_bytes(out, "big"));
+    CHECK_INT(r.output_files_written, 0);
+    CHECK_INT(r.output_entries_skipped, 0);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
+}
+
+/* Collects log messages, one per line, for the test below. */
+typedef struct log_lines {
+    char text[4096];
+    size_t len;
+} log_lines;
+
+static void collect_log(void *user, int level, const char *message)
+{
+    log_lines *lines = (log_lines *)user;
+    int n;
+
+    (void)level;
+    n = snprintf(lines->text + lines->len, sizeof(lines->text) - lines->len, "%s\n", message);
+    if (n > 0 && (size_t)n < sizeof(lines->text) - lines->len) {
+        lines->len += (size_t)n;
+    }
+}
+
+/* Each skipped entry is named in the policy's log with its reason; control characters of
+ * the payload's names are replaced, so a name cannot forge log lines. */
+TEST(sandbox_output_skips_are_logged)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_error e;
+    log_lines lines;
+    char out[] = "/tmp/sl-outq-XXXXXX";
+
+    NEED_LEVEL2();
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    memset(&lines, 0, sizeof(lines));
+    policy_level(&p, 2);
+    p.output_dir = out;
+    p.log = collect_log;
+    p.log_user = &lines;
+    REQUIRE_OK(run_sh(&p, "mkdir /output/d; ln -s x \"/output/d/a$(printf '\\nb')\"", NULL, &r,
+                      &e));
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.output_entries_skipped, 1);
+    CHECK(strstr(lines.text, "output copy: skipped /output/d/a?b: symbolic link\n") != NULL);
+    sl_sandbox_result_free(&r);
+    remove_tree(out);
 }

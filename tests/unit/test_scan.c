@@ -437,6 +437,18 @@ TEST(scan_trap_subprocess_in_printed_string)
     EXPECT_BELOW("a.py", "MSG = 'os.system is not used'\nprint(MSG)\n", SL_SCAN_MEDIUM);
 }
 
+TEST(scan_trap_json_code_span_and_case_pattern)
+{
+    /* A Markdown code span with JSON is not a command, nor is a `$'\t'` case pattern. */
+    EXPECT_NONE("SKILL.md", "Prints `{\"result\": 42}` on success and\n"
+                "`{\"error\": \"...\"}` otherwise.\n", "sh-obfuscated-command");
+    EXPECT_NONE("a.sh", "case $c in\n    ' ' | $'\\t' | $'\\n') n=1 ;;\nesac\n",
+                "sh-obfuscated-command");
+
+    /* A command name hidden with quotes or escapes is still found. */
+    EXPECT_AT("a.sh", "c\"ur\"l http://127.0.0.1/x\n", "sh-obfuscated-command", 1, 1);
+}
+
 TEST(scan_trap_methods_named_eval)
 {
     EXPECT_NONE("a.py", "class E:\n    def eval(self):\n        return 1\n\nE().eval()\n",
