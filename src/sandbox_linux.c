@@ -153,7 +153,7 @@ enum {
     SL__PF_I_CAPS, SL__PF_I_DUMPABLE, SL__PF_I_FORKED,
     SL__PF_X_START, SL__PF_X_SETSID, SL__PF_X_RLIMIT, SL__PF_X_CHDIR, SL__PF_X_NNP,
     SL__PF_X_LANDLOCK, SL__PF_X_CLOSE, SL__PF_X_SECCOMP,
-    SL__PF_I_PAYLOAD_EXIT, SL__PF_I_END,
+    SL__PF_I_PAYLOAD_EXIT, SL__PF_I_END, SL__PF_CG_ATTACH, SL__PF_I_CG_WAIT,
     SL__PF_OP_BASE,            /* + SL__OP_* kind: summed ns of that mount step kind */
     SL__PF_BIND_ATTR = SL__PF_OP_BASE + 16, /* summed ns of the attribute half of binds */
     SL__PF_OP_COUNT_BASE,      /* + kind: how many steps of that kind */
@@ -358,6 +358,10 @@ typedef struct sl__plan {
     int output_w;             /* level 2 with output_dir: init's end of the socket that passes
                                  the /output tmpfs to the parent */
     int pool_ctrl;            /* pool entry: the payload's end of the control socket; else -1 */
+    int cgroup_deferred;      /* level 2: the parent creates the cgroup while init builds the
+                                 sandbox, moves init into it, and then sends 'c' (or 'n' for
+                                 no cgroup) on the sync pipe; init forks the payload after */
+    int cgroup_limit_count;   /* limit_count without RLIMIT_DATA and RLIMIT_NPROC */
 } sl__plan;
 
 /* printf into the plan's arena; NULL when out of memory. */
@@ -821,6 +825,7 @@ static void sl__plan_limits(sl__plan *plan)
                        : pol->max_file_bytes);
     sl__plan_limit(plan, RLIMIT_NOFILE, pol->max_open_files);
     sl__plan_limit(plan, RLIMIT_CORE, 0);
+    plan->cgroup_limit_count = plan->limit_count;
     if (!plan->have_cgroup) {
         sl__plan_limit(plan, RLIMIT_DATA, pol->memory_bytes);
         sl__plan_limit(plan, RLIMIT_NPROC, pol->max_processes);
@@ -1889,6 +1894,7 @@ static void sl__init_loop(pid_t payload, int status_fd)
 static void sl__child_init(const sl__plan *plan)
 {
     int fd = plan->setup_w;
+    sl__plan own;
     char go;
     pid_t payload;
     int rc;
@@ -1945,6 +1951,19 @@ static void sl__child_init(const sl__plan *plan)
         sl__child_fail(fd, SL__ST_DUMPABLE, errno, -1);
     }
     SL__PROF(SL__PF_I_DUMPABLE);
+    if (plan->cgroup_deferred) {
+        /* SECURITY: the payload must start inside the run's cgroup, so init waits until the
+         * parent has moved it there ('c') or decided that the run has none ('n'). */
+        if (read(plan->sync_r, &go, 1) != 1 || (go != 'c' && go != 'n')) {
+            _exit(127); /* the parent failed and reports it itself */
+        }
+        if (go == 'c') {
+            own = *plan; /* the cgroup limits memory and processes: drop the rlimit stand-ins */
+            own.limit_count = own.cgroup_limit_count;
+            plan = &own;
+        }
+    }
+    SL__PROF(SL__PF_I_CG_WAIT);
     if (plan->pool_ctrl >= 0 || !SL__PAYLOAD_VFORK) {
         /* A pool entry's payload waits for its request, so init must not wait for it. */
         payload = (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, NULL);
@@ -2762,7 +2781,12 @@ static int sl__plan_layers(sl__plan *plan, sl_error *err)
     int rc;
 
     SL__PROF(SL__PF_ENV_IDS);
-    rc = sl__plan_cgroup(plan, err);
+    if (plan->level >= 2 && pol->use_cgroup) {
+        plan->cgroup_deferred = 1; /* see sl__spawn_cgroup */
+        rc = SL_OK;
+    } else {
+        rc = sl__plan_cgroup(plan, err);
+    }
     if (rc != SL_OK || plan->level < 2) {
         return rc;
     }
@@ -3125,6 +3149,68 @@ static int sl__pipes_open(sl__spawn_pipes *p, int level, sl_error *err)
 }
 
 /* Starts the children and waits until the payload exec'd or setup failed. */
+/* Moves process `pid` into the run's cgroup(s). Returns 0 or -errno. */
+static int sl__cgroup_attach(const sl__cgroup *cg, pid_t pid)
+{
+    char text[24];
+    int fds[2];
+    int len = snprintf(text, sizeof(text), "%d\n", (int)pid);
+    int i;
+
+    fds[0] = cg->procs_fd;
+    fds[1] = cg->pids_procs_fd;
+    for (i = 0; i < 2; i++) {
+        ssize_t w;
+
+        if (fds[i] < 0) {
+            if (i == 0) {
+                return -EBADF;
+            }
+            continue;
+        }
+        do {
+            w = write(fds[i], text, (size_t)len);
+        } while (w < 0 && errno == EINTR);
+        if (w != len) {
+            return w < 0 ? -errno : -EIO;
+        }
+    }
+    return 0;
+}
+
+/* The deferred cgroup of a level 2 run: created while init builds the sandbox (the two
+ * overlap, which takes the cgroup's cost off the spawn's critical path), init moved into it
+ * by the parent, then 'c' or 'n' to init. The cgroup belongs to the run from here on, so a
+ * failure is cleaned up with it. */
+static int sl__spawn_cgroup(sl_sandbox_run *run, sl__plan *plan, int sync_w, sl_error *err)
+{
+    int rc = sl__plan_cgroup(plan, err);
+
+    run->cgroup = plan->cgroup;
+    run->have_cgroup = plan->have_cgroup;
+    plan->have_cgroup = 0;
+    if (rc != SL_OK) {
+        return rc;
+    }
+    if (run->have_cgroup) {
+        rc = sl__cgroup_attach(&run->cgroup, run->pid);
+        if (rc != 0) {
+            return sl__error_sys(err, SL_ESANDBOX_CGROUP, "join cgroup", -rc,
+                                 "cannot move the sandbox init into its cgroup \"%s\": %s%s",
+                                 run->cgroup.path, strerror(-rc),
+                                 sl__stage_hint(SL__ST_CGROUP, -rc));
+        }
+        run->layers |= SL_LAYER_CGROUP;
+        run->watch_at_ns = run->start_ns + SL__WATCH_NS;
+    }
+    if (sl__write_nosigpipe(sync_w, run->have_cgroup ? "c" : "n", 1) != 1) {
+        return sl__error_sys(err, SL_ESANDBOX_SPAWN, "start init", errno,
+                             "the sandbox init process died during setup: %s",
+                             strerror(errno));
+    }
+    return SL_OK;
+}
+
 static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
 {
     sl__spawn_pipes p;
@@ -3184,8 +3270,12 @@ static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
                                "the sandbox init process died before setup: %s",
                                strerror(errno));
         }
-        sl__close(&p.sync[1]);
         SL__PROF(SL__PF_SYNC);
+        if (rc == SL_OK && plan->cgroup_deferred) {
+            rc = sl__spawn_cgroup(run, plan, p.sync[1], err);
+            SL__PROF(SL__PF_CG_ATTACH);
+        }
+        sl__close(&p.sync[1]);
     }
     if (rc == SL_OK) {
         rc = sl__wait_setup(plan, p.setup[0], run->deadline_ns, err);

@@ -63,52 +63,52 @@ SKILLLITE_API void sl_sandbox_pool_config_init(sl_sandbox_pool_config *config)
 
 /* ---------------------------------------------------------------------- entries --- */
 
-static void sl__pool_entry_reset(sl__pool_entry *e)
+static void sl__pool_entry_reset(sl__pool_entry *entry)
 {
-    memset(e, 0, sizeof(*e));
-    e->in_w = e->out_r = e->err_r = e->setup_r = e->status_r = e->ctrl = -1;
-    e->cgroup.procs_fd = -1;
-    e->cgroup.pids_procs_fd = -1;
+    memset(entry, 0, sizeof(*entry));
+    entry->in_w = entry->out_r = entry->err_r = entry->setup_r = entry->status_r = entry->ctrl = -1;
+    entry->cgroup.procs_fd = -1;
+    entry->cgroup.pids_procs_fd = -1;
 }
 
-static void sl__pool_plan_release(sl_sandbox_pool *pool, sl__pool_entry *e)
+static void sl__pool_plan_release(sl_sandbox_pool *pool, sl__pool_entry *entry)
 {
-    if (e->plan != NULL) {
-        sl__plan_free(e->plan);
-        sl__free(&pool->alloc, e->plan, sizeof(*e->plan));
-        e->plan = NULL;
+    if (entry->plan != NULL) {
+        sl__plan_free(entry->plan);
+        sl__free(&pool->alloc, entry->plan, sizeof(*entry->plan));
+        entry->plan = NULL;
     }
 }
 
 /* Kills the entry's init (the kernel then kills its whole namespace), reaps it, removes its
  * cgroup and frees the slot. */
-static void sl__pool_entry_discard(sl_sandbox_pool *pool, sl__pool_entry *e)
+static void sl__pool_entry_discard(sl_sandbox_pool *pool, sl__pool_entry *entry)
 {
-    if (e->state == SL__ENTRY_EMPTY) {
+    if (entry->state == SL__ENTRY_EMPTY) {
         return;
     }
-    if (e->ctrl >= 0) {
-        epoll_ctl(pool->epfd, EPOLL_CTL_DEL, e->ctrl, NULL);
+    if (entry->ctrl >= 0) {
+        epoll_ctl(pool->epfd, EPOLL_CTL_DEL, entry->ctrl, NULL);
     }
-    if (e->setup_r >= 0) {
-        epoll_ctl(pool->epfd, EPOLL_CTL_DEL, e->setup_r, NULL);
+    if (entry->setup_r >= 0) {
+        epoll_ctl(pool->epfd, EPOLL_CTL_DEL, entry->setup_r, NULL);
     }
-    if (e->pid > 0) {
-        kill(e->pid, SIGKILL);
-        while (waitpid(e->pid, NULL, 0) < 0 && errno == EINTR) {
+    if (entry->pid > 0) {
+        kill(entry->pid, SIGKILL);
+        while (waitpid(entry->pid, NULL, 0) < 0 && errno == EINTR) {
         }
     }
-    sl__close(&e->in_w);
-    sl__close(&e->out_r);
-    sl__close(&e->err_r);
-    sl__close(&e->setup_r);
-    sl__close(&e->status_r);
-    sl__close(&e->ctrl);
-    if (e->have_cgroup) {
-        sl__cgroup_destroy(&e->cgroup);
+    sl__close(&entry->in_w);
+    sl__close(&entry->out_r);
+    sl__close(&entry->err_r);
+    sl__close(&entry->setup_r);
+    sl__close(&entry->status_r);
+    sl__close(&entry->ctrl);
+    if (entry->have_cgroup) {
+        sl__cgroup_destroy(&entry->cgroup);
     }
-    sl__pool_plan_release(pool, e);
-    sl__pool_entry_reset(e);
+    sl__pool_plan_release(pool, entry);
+    sl__pool_entry_reset(entry);
 }
 
 /* Builds the plan of an entry: the template's whole sandbox, plus the prefixes of the
@@ -169,9 +169,9 @@ static int sl__pool_watch(sl_sandbox_pool *pool, int fd)
     return epoll_ctl(pool->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-/* Starts one entry in the free slot `e`: plan, pipes, clone, id maps. Does not wait for it
- * to become ready. */
-static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *e, sl_error *err)
+/* Starts an entry in the free slot `entry`: plan, pipes, clone, id maps. Does not wait for
+ * it to become ready. */
+static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl_error *err)
 {
     sl__spawn_pipes p;
     int ctrl[2] = {-1, -1};
@@ -187,15 +187,14 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *e, sl_err
         sl__free(&pool->alloc, plan, sizeof(*plan));
         return rc;
     }
-    e->plan = plan;
-    e->state = SL__ENTRY_STARTING;
-    e->cgroup = plan->cgroup;
-    e->have_cgroup = plan->have_cgroup;
-    plan->have_cgroup = 0; /* the entry owns it now */
-    e->layers = plan->layers;
+    entry->plan = plan;
+    entry->state = SL__ENTRY_STARTING;
+    entry->cgroup = plan->cgroup;
+    entry->have_cgroup = plan->have_cgroup; /* init joins it through the plan's fds */
+    entry->layers = plan->layers;
     rc = sl__pipes_open(&p, 2, err);
     if (rc != SL_OK) {
-        sl__pool_entry_discard(pool, e);
+        sl__pool_entry_discard(pool, entry);
         return rc;
     }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctrl) != 0 ||
@@ -204,7 +203,7 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *e, sl_err
         sl__close(&ctrl[0]);
         sl__close(&ctrl[1]);
         sl__pipes_close(&p);
-        sl__pool_entry_discard(pool, e);
+        sl__pool_entry_discard(pool, entry);
         return sl__error_sys(err, SL_ESANDBOX_SPAWN, "socketpair", saved,
                              "cannot create a pool entry's control socket: %s",
                              strerror(saved));
@@ -216,40 +215,40 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *e, sl_err
     plan->status_w = p.status[1];
     plan->sync_r = p.sync[0];
     plan->pool_ctrl = ctrl[1];
-    e->pid = sl__clone_child(plan);
-    if (e->pid < 0) {
+    entry->pid = sl__clone_child(plan);
+    if (entry->pid < 0) {
         int saved = errno;
         sl__close(&ctrl[0]);
         sl__close(&ctrl[1]);
         sl__pipes_close(&p);
-        e->pid = 0;
-        sl__pool_entry_discard(pool, e);
+        entry->pid = 0;
+        sl__pool_entry_discard(pool, entry);
         return sl__clone_error(saved, err);
     }
     pool->stats.entries_started++;
-    e->in_w = p.in[1];
-    e->out_r = p.out[0];
-    e->err_r = p.err[0];
-    e->setup_r = p.setup[0];
-    e->status_r = p.status[0];
-    e->ctrl = ctrl[0];
+    entry->in_w = p.in[1];
+    entry->out_r = p.out[0];
+    entry->err_r = p.err[0];
+    entry->setup_r = p.setup[0];
+    entry->status_r = p.status[0];
+    entry->ctrl = ctrl[0];
     p.in[1] = p.out[0] = p.err[0] = p.setup[0] = p.status[0] = -1;
     sl__close(&ctrl[1]);
     plan->pool_ctrl = -1;
-    rc = sl__write_id_maps(plan, e->pid, err);
+    rc = sl__write_id_maps(plan, entry->pid, err);
     if (rc == SL_OK && sl__write_nosigpipe(p.sync[1], "g", 1) != 1) {
         rc = sl__error_sys(err, SL_ESANDBOX_SPAWN, "start init", errno,
                            "the sandbox init process of a pool entry died before setup: %s",
                            strerror(errno));
     }
     sl__pipes_close(&p);
-    if (rc == SL_OK && (sl__pool_watch(pool, e->ctrl) != 0 ||
-                        sl__pool_watch(pool, e->setup_r) != 0)) {
+    if (rc == SL_OK && (sl__pool_watch(pool, entry->ctrl) != 0 ||
+                        sl__pool_watch(pool, entry->setup_r) != 0)) {
         rc = sl__error_sys(err, SL_ESANDBOX_SPAWN, "epoll_ctl", errno,
                            "cannot watch a pool entry: %s", strerror(errno));
     }
     if (rc != SL_OK) {
-        sl__pool_entry_discard(pool, e);
+        sl__pool_entry_discard(pool, entry);
     }
     return rc;
 }
@@ -268,32 +267,33 @@ static int sl__pool_readable(int fd)
 /* Advances one entry without waiting: STARTING becomes READY on "r"; an entry whose setup
  * pipe is readable failed or died, and is discarded. Returns SL_OK, or the setup error of a
  * STARTING entry. */
-static int sl__pool_entry_check(sl_sandbox_pool *pool, sl__pool_entry *e, sl_error *err)
+static int sl__pool_entry_check(sl_sandbox_pool *pool, sl__pool_entry *entry, sl_error *err)
 {
     char c;
     int rc = SL_OK;
 
-    if (e->state == SL__ENTRY_EMPTY) {
+    if (entry->state == SL__ENTRY_EMPTY) {
         return SL_OK;
     }
-    if (e->state == SL__ENTRY_STARTING && recv(e->ctrl, &c, 1, MSG_DONTWAIT) == 1 && c == 'r') {
-        e->state = SL__ENTRY_READY;
-        epoll_ctl(pool->epfd, EPOLL_CTL_DEL, e->ctrl, NULL);
-        sl__pool_plan_release(pool, e);
+    if (entry->state == SL__ENTRY_STARTING && recv(entry->ctrl, &c, 1, MSG_DONTWAIT) == 1 &&
+        c == 'r') {
+        entry->state = SL__ENTRY_READY;
+        epoll_ctl(pool->epfd, EPOLL_CTL_DEL, entry->ctrl, NULL);
+        sl__pool_plan_release(pool, entry);
     }
-    if (!sl__pool_readable(e->setup_r)) {
+    if (!sl__pool_readable(entry->setup_r)) {
         return SL_OK;
     }
-    if (e->state == SL__ENTRY_STARTING) {
+    if (entry->state == SL__ENTRY_STARTING) {
         /* A report, or EOF when init died before its payload could say why. */
-        rc = sl__wait_setup(e->plan, e->setup_r, sl_time_now_ns(), err);
+        rc = sl__wait_setup(entry->plan, entry->setup_r, sl_time_now_ns(), err);
         if (rc == SL_OK) {
             rc = sl__error(err, SL_ESANDBOX_SPAWN, "a pool entry ended during its setup "
                            "without a report; check the kernel log and the cgroup limits");
         }
     }
     pool->stats.entries_lost++;
-    sl__pool_entry_discard(pool, e);
+    sl__pool_entry_discard(pool, entry);
     return rc;
 }
 
@@ -306,12 +306,12 @@ SKILLLITE_API int sl_sandbox_pool_refill(sl_sandbox_pool *pool, sl_error *err)
         return SL_OK;
     }
     for (i = 0; i < pool->size; i++) {
-        sl__pool_entry *e = &pool->entries[i];
+        sl__pool_entry *entry = &pool->entries[i];
         sl_error local;
-        int rc = sl__pool_entry_check(pool, e, &local);
+        int rc = sl__pool_entry_check(pool, entry, &local);
 
-        if (rc == SL_OK && e->state == SL__ENTRY_EMPTY) {
-            rc = sl__pool_entry_start(pool, e, &local);
+        if (rc == SL_OK && entry->state == SL__ENTRY_EMPTY) {
+            rc = sl__pool_entry_start(pool, entry, &local);
         }
         if (rc != SL_OK && first == SL_OK) {
             first = rc;
@@ -338,16 +338,16 @@ static int sl__pool_wait_ready(sl_sandbox_pool *pool, uint64_t deadline_ns, int 
         unsigned i;
 
         for (i = 0; i < pool->size; i++) {
-            sl__pool_entry *e = &pool->entries[i];
+            sl__pool_entry *entry = &pool->entries[i];
 
-            *rc = sl__pool_entry_check(pool, e, err);
+            *rc = sl__pool_entry_check(pool, entry, err);
             if (*rc != SL_OK) {
                 return -1;
             }
-            if (e->state == SL__ENTRY_READY) {
+            if (entry->state == SL__ENTRY_READY) {
                 return (int)i;
             }
-            starting += e->state == SL__ENTRY_STARTING;
+            starting += entry->state == SL__ENTRY_STARTING;
         }
         now = sl_time_now_ns();
         if (starting == 0 || now >= deadline_ns) {
@@ -719,39 +719,40 @@ static int sl__pool_run_plan(sl_sandbox_pool *pool, sl__plan *plan, const char *
     return rc;
 }
 
-/* Hands entry `e` the request and turns it into a run. On failure the entry is discarded;
+/* Hands `entry` the request and turns it into a run. On failure the entry is discarded;
  * `*retry` says whether another entry may work (the entry was dead before the request). */
-static int sl__pool_start_run(sl_sandbox_pool *pool, sl__pool_entry *e, sl__plan *plan,
+static int sl__pool_start_run(sl_sandbox_pool *pool, sl__pool_entry *entry, sl__plan *plan,
                               sl_sandbox_run *run, int *retry, sl_error *err)
 {
     int rc;
 
     *retry = 0;
-    rc = sl__pool_send(e->ctrl, plan, plan->landlock_fd, &plan->arena);
+    rc = sl__pool_send(entry->ctrl, plan, plan->landlock_fd, &plan->arena);
     if (rc != 0) {
         *retry = rc == -EPIPE || rc == -ECONNRESET;
         pool->stats.entries_lost += *retry;
-        sl__pool_entry_discard(pool, e);
+        sl__pool_entry_discard(pool, entry);
         return sl__error_sys(err, SL_ESANDBOX_SPAWN, "pool request", -rc,
                              "cannot hand the run to a pool entry: %s", strerror(-rc));
     }
-    epoll_ctl(pool->epfd, EPOLL_CTL_DEL, e->setup_r, NULL);
-    run->pid = e->pid;
-    run->in_fd = e->in_w;
-    run->out_fd = e->out_r;
-    run->err_fd = e->err_r;
-    run->status_fd = e->status_r;
-    run->cgroup = e->cgroup;
-    run->have_cgroup = e->have_cgroup;
-    run->layers = e->layers | (plan->layers & SL_LAYER_LANDLOCK);
+    epoll_ctl(pool->epfd, EPOLL_CTL_DEL, entry->setup_r, NULL);
+    run->pid = entry->pid;
+    run->in_fd = entry->in_w;
+    run->out_fd = entry->out_r;
+    run->err_fd = entry->err_r;
+    run->status_fd = entry->status_r;
+    run->cgroup = entry->cgroup;
+    run->have_cgroup = entry->have_cgroup;
+    run->layers = entry->layers | (plan->layers & SL_LAYER_LANDLOCK) |
+                  (pool->policy.level == 3 ? SL_LAYER_SCAN : 0u);
     run->landlock_abi = plan->layers & SL_LAYER_LANDLOCK ? plan->landlock_abi : 0;
     if (run->have_cgroup) {
         run->watch_at_ns = run->start_ns + SL__WATCH_NS;
     }
-    rc = sl__wait_setup(plan, e->setup_r, run->deadline_ns, err);
-    sl__close(&e->setup_r);
-    sl__close(&e->ctrl);
-    sl__pool_entry_reset(e); /* the run owns the pid, the fds and the cgroup now */
+    rc = sl__wait_setup(plan, entry->setup_r, run->deadline_ns, err);
+    sl__close(&entry->setup_r);
+    sl__close(&entry->ctrl);
+    sl__pool_entry_reset(entry); /* the run owns the pid, the fds and the cgroup now */
     if (rc == SL_OK) {
         rc = sl__run_setup_poll(run, err);
     }
@@ -778,10 +779,16 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
     if (rc != SL_OK) {
         return rc;
     }
+    /* SECURITY: a level 3 template scans work_dir before every run, pooled or not. */
+    rc = sl__sandbox_gate(&pool->policy, err);
+    if (rc != SL_OK) {
+        return rc;
+    }
     rc = sl__pool_run_plan(pool, &plan, argv, err);
     if (rc == 1) {
         sl__plan_free(&plan);
         pool->stats.cold_runs++;
+        /* NOTE: at level 3 the cold spawn scans work_dir a second time. */
         return sl_sandbox_spawn(&pool->policy, argv, input, input_len, out, err);
     }
     if (rc == SL_OK && sl__run_new(&pool->policy, input, input_len, &run) != SL_OK) {
@@ -799,7 +806,8 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
             break;
         }
         if (index < 0) {
-            /* Nothing ready or coming: a cold spawn is the quickest way now. */
+            /* Nothing ready or coming: a cold spawn is the quickest way now (at level 3 it
+               scans work_dir again). */
             sl__run_release(run);
             sl__plan_free(&plan);
             pool->stats.cold_runs++;
