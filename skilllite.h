@@ -21100,11 +21100,6 @@ static void sl__child_exec(const sl__plan *plan)
     int fd = plan->setup_w;
     int rc;
 
-    rc = sl__child_rlimits(plan);
-    if (rc != 0) {
-        sl__child_fail(fd, SL__ST_RLIMIT, -rc, -1);
-    }
-    SL__PROF(SL__PF_X_RLIMIT);
     if (chdir(plan->cwd) != 0) {
         sl__child_fail(fd, SL__ST_CHDIR, errno, -1);
     }
@@ -21121,6 +21116,13 @@ static void sl__child_exec(const sl__plan *plan)
     }
     SL__PROF(SL__PF_X_LANDLOCK);
     sl__child_close_from(3, fd);
+    /* The limits come after the fds are closed: with RLIMIT_NOFILE below the number of fds
+     * the host has open, the O_PATH opens of the Landlock step above would fail (EMFILE). */
+    rc = sl__child_rlimits(plan);
+    if (rc != 0) {
+        sl__child_fail(fd, SL__ST_RLIMIT, -rc, -1);
+    }
+    SL__PROF(SL__PF_X_RLIMIT);
     sl__child_unblock_signals();
     SL__PROF(SL__PF_X_CLOSE);
     /* SECURITY: seccomp comes last, so its filter never has to allow the setup above. */
@@ -21318,15 +21320,15 @@ static void sl__child_pool_payload(const sl__plan *entry)
     if (rc != 0) {
         sl__child_fail(fd, SL__ST_POOL_REQUEST, -rc, -1);
     }
-    rc = sl__child_rlimits(plan);
-    if (rc != 0) {
-        sl__child_fail(fd, SL__ST_RLIMIT, -rc, -1);
-    }
     rc = sl__child_landlock(plan);
     if (rc != 0) {
         sl__child_fail(fd, SL__ST_LANDLOCK, -rc, -1);
     }
     sl__child_close_from(3, fd);
+    rc = sl__child_rlimits(plan);
+    if (rc != 0) {
+        sl__child_fail(fd, SL__ST_RLIMIT, -rc, -1);
+    }
     sl__child_unblock_signals();
     execve(plan->exe, plan->argv, plan->envp);
     sl__child_fail(fd, SL__ST_EXEC, errno, -1);
