@@ -333,7 +333,9 @@ typedef struct sl__plan {
     size_t op_count;
     size_t op_cap;
     int source_fds[SL__MAX_FDS]; /* fd numbers of caller paths, bound via /proc/self/fd */
-    const char *source_paths[SL__MAX_FDS];
+    const char *source_paths[SL__MAX_FDS]; /* canonical: realpath() of the caller's path */
+    dev_t source_devs[SL__MAX_FDS];  /* identity of what the parent checked, compared by init */
+    ino_t source_inos[SL__MAX_FDS];
     int source_fd_count;
     uid_t uid;                /* the payload's uid, the same number inside and on the host */
     gid_t gid;
@@ -488,6 +490,39 @@ static int sl__plan_bind(sl__plan *plan, const char *src, const char *sandbox_pa
     return SL_OK;
 }
 
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* openat2's `struct open_how` and resolve flags (Linux 5.6), declared here so that older
+ * kernel headers still build. */
+typedef struct sl__open_how {
+    uint64_t flags;
+    uint64_t mode;
+    uint64_t resolve;
+} sl__open_how;
+
+#define SL__RESOLVE_NO_MAGICLINKS 0x02
+#define SL__RESOLVE_NO_SYMLINKS 0x04
+
+/* Opens `path` with O_PATH without following a symlink anywhere in it (openat2 with
+ * RESOLVE_NO_SYMLINKS). A kernel without openat2 gets O_NOFOLLOW, which guards the last
+ * component only. Async-signal-safe (system calls only). Returns the fd, or -1 and errno. */
+static int sl__open_nofollow(const char *path)
+{
+    sl__open_how how;
+    long fd;
+
+    how.flags = O_PATH | O_CLOEXEC;
+    how.mode = 0;
+    how.resolve = SL__RESOLVE_NO_SYMLINKS | SL__RESOLVE_NO_MAGICLINKS;
+    fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+    if (fd >= 0 || errno != ENOSYS) {
+        return (int)fd;
+    }
+    return open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+}
+
 /* Plans a bind of a caller path through an fd. The parent opens the path (O_PATH) to check
  * it and to reserve the fd number. init reopens it onto the same number at its start,
  * because a mount of the parent's namespace cannot be a bind source in the new one. From
@@ -497,6 +532,7 @@ static int sl__plan_bind(sl__plan *plan, const char *src, const char *sandbox_pa
 static int sl__plan_bind_host(sl__plan *plan, const char *host, const char *sandbox_path,
                               unsigned attr, sl_error *err)
 {
+    char canonical[PATH_MAX];
     struct stat st;
     const char *src;
     int fd;
@@ -505,7 +541,17 @@ static int sl__plan_bind_host(sl__plan *plan, const char *host, const char *sand
         return sl__error(err, SL_ESANDBOX_POLICY, "sandbox policy binds more than %d paths; "
                          "bind a common parent folder instead", SL__MAX_FDS);
     }
-    fd = open(host, O_PATH | O_CLOEXEC);
+    /* SECURITY: the path is resolved once, here. Every later open of it (by init, in its
+     * own mount namespace) refuses symlinks and must find the same inode, so a symlink or
+     * folder swapped in between cannot redirect the bind. */
+    if (realpath(host, canonical) == NULL) {
+        int saved = errno;
+
+        return sl__error_sys(err, SL_ESANDBOX_POLICY, "realpath bind source", saved,
+                             "cannot resolve \"%s\" to bind it at %s: %s; check that the path "
+                             "exists and is readable", host, sandbox_path, strerror(saved));
+    }
+    fd = sl__open_nofollow(canonical);
     if (fd < 0 || fstat(fd, &st) != 0) {
         int saved = errno;
 
@@ -514,10 +560,13 @@ static int sl__plan_bind_host(sl__plan *plan, const char *host, const char *sand
         }
         return sl__error_sys(err, SL_ESANDBOX_POLICY, "open bind source", saved,
                              "cannot open \"%s\" to bind it at %s: %s; check that the path "
-                             "exists and is readable", host, sandbox_path, strerror(saved));
+                             "exists, is readable and is not being replaced", canonical,
+                             sandbox_path, strerror(saved));
     }
-    plan->source_paths[plan->source_fd_count] = sl__arena_strndup(&plan->arena, host,
-                                                                  strlen(host));
+    plan->source_paths[plan->source_fd_count] = sl__arena_strndup(&plan->arena, canonical,
+                                                                  strlen(canonical));
+    plan->source_devs[plan->source_fd_count] = st.st_dev;
+    plan->source_inos[plan->source_fd_count] = st.st_ino;
     plan->source_fds[plan->source_fd_count++] = fd;
     src = sl__plan_strf(plan, "/proc/self/fd/%d", fd);
     if (src == NULL) {
@@ -1256,10 +1305,19 @@ static void sl__child_open_sources(const sl__plan *plan, int fd)
     int i;
 
     for (i = 0; i < plan->source_fd_count; i++) {
-        int opened = open(plan->source_paths[i], O_PATH | O_CLOEXEC);
+        int opened = sl__open_nofollow(plan->source_paths[i]);
+        struct stat st;
 
         if (opened < 0) {
             sl__child_fail(fd, SL__ST_OPEN_SOURCE, errno, -1 - i);
+        }
+        if (fstat(opened, &st) != 0) {
+            sl__child_fail(fd, SL__ST_OPEN_SOURCE, errno, -1 - i);
+        }
+        /* SECURITY: a different inode means the path was replaced after the parent's
+         * check; bind nothing rather than what took its place. */
+        if (st.st_dev != plan->source_devs[i] || st.st_ino != plan->source_inos[i]) {
+            sl__child_fail(fd, SL__ST_OPEN_SOURCE, ESTALE, -1 - i);
         }
         if (dup3(opened, plan->source_fds[i], O_CLOEXEC) < 0) {
             sl__child_fail(fd, SL__ST_OPEN_SOURCE, errno, -1 - i);
