@@ -744,6 +744,12 @@ SKILLLITE_API const char *sl_skill_name(const sl_skill *skill);
 SKILLLITE_API const char *sl_skill_description(const sl_skill *skill);
 SKILLLITE_API const char *sl_skill_license(const sl_skill *skill);
 SKILLLITE_API const char *sl_skill_compatibility(const sl_skill *skill);
+
+/* Returns 1 when the skill's `compatibility` text says it needs network access ("network",
+ * "internet", "网络" or "联网", not preceded by "no", "without" or "offline"), else 0.
+ * It is a hint for the host, which decides whether to grant sl_sandbox_policy.network;
+ * the library never turns the network on by itself. */
+SKILLLITE_API int sl_skill_wants_network(const sl_skill *skill);
 /* Top-level `version`, else `metadata.version`. */
 SKILLLITE_API const char *sl_skill_version(const sl_skill *skill);
 /* Entry-point script relative to the skill folder ("scripts/main.py"), "" for none. */
@@ -6549,6 +6555,7 @@ SKILLLITE_API sl_doc *sl_yaml_parse(const char *text, size_t len, const sl_yaml_
  */
 
 #include <dirent.h>
+#include <strings.h>
 
 #define SL__SKILL_MAX_BYTES_DEFAULT ((size_t)1 << 20)
 #define SL__SKILL_MAX_DIRS_DEFAULT 10000
@@ -8224,6 +8231,51 @@ SKILLLITE_API const char *sl_skill_license(const sl_skill *skill)
 SKILLLITE_API const char *sl_skill_compatibility(const sl_skill *skill)
 {
     return sl__skill_cstr(skill, skill != NULL ? skill->compatibility : NULL);
+}
+
+/* Returns 1 when one of `words` ends right before `at` in `text`, ignoring ASCII case and
+ * the spaces in between. */
+static int sl__skill_negated(const char *text, size_t at)
+{
+    static const char *const words[] = { "no", "without", "offline", "not need", NULL };
+    size_t end = at;
+    int i;
+
+    while (end > 0 && text[end - 1] == ' ') {
+        end--;
+    }
+    for (i = 0; words[i] != NULL; i++) {
+        size_t n = strlen(words[i]);
+
+        if (end >= n && strncasecmp(text + end - n, words[i], n) == 0 &&
+            (end == n || text[end - n - 1] == ' ' || text[end - n - 1] == ',' ||
+             text[end - n - 1] == '(')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+SKILLLITE_API int sl_skill_wants_network(const sl_skill *skill)
+{
+    static const char *const needles[] = { "network", "internet", "\xe7\xbd\x91\xe7\xbb\x9c",
+                                           "\xe8\x81\x94\xe7\xbd\x91", NULL };
+    const char *text = sl_skill_compatibility(skill);
+    size_t len = strlen(text);
+    size_t at;
+    int i;
+
+    for (at = 0; at < len; at++) {
+        for (i = 0; needles[i] != NULL; i++) {
+            size_t n = strlen(needles[i]);
+
+            if (len - at >= n && strncasecmp(text + at, needles[i], n) == 0 &&
+                !sl__skill_negated(text, at)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 SKILLLITE_API const char *sl_skill_version(const sl_skill *skill)
@@ -23309,6 +23361,10 @@ typedef struct sl__pool_entry {
     int state;
     pid_t pid;             /* init of the entry's namespaces */
     int in_w, out_r, err_r, setup_r, status_r, ctrl;
+    int output_r;          /* with output_dir: the socket on which init sends the /output
+                              tmpfs; received at hand-over; else -1 */
+    uid_t uid;             /* the payload's ids, which the copy out of /output uses */
+    gid_t gid;
     sl__cgroup cgroup;
     int have_cgroup;
     unsigned layers;       /* the layers its plan set up (Landlock is added per run) */
@@ -23346,7 +23402,8 @@ SKILLLITE_API void sl_sandbox_pool_config_init(sl_sandbox_pool_config *config)
 static void sl__pool_entry_reset(sl__pool_entry *entry)
 {
     memset(entry, 0, sizeof(*entry));
-    entry->in_w = entry->out_r = entry->err_r = entry->setup_r = entry->status_r = entry->ctrl = -1;
+    entry->in_w = entry->out_r = entry->err_r = entry->setup_r = entry->status_r = -1;
+    entry->ctrl = entry->output_r = -1;
     entry->cgroup.procs_fd = -1;
     entry->cgroup.pids_procs_fd = -1;
 }
@@ -23384,6 +23441,7 @@ static void sl__pool_entry_discard(sl_sandbox_pool *pool, sl__pool_entry *entry)
     sl__close(&entry->setup_r);
     sl__close(&entry->status_r);
     sl__close(&entry->ctrl);
+    sl__close(&entry->output_r);
     if (entry->have_cgroup) {
         sl__cgroup_destroy(&entry->cgroup);
     }
@@ -23407,6 +23465,7 @@ static int sl__pool_plan_build(sl_sandbox_pool *pool, sl__plan *plan, sl_error *
     plan->level = 2;
     plan->landlock_fd = -1;
     plan->pool_ctrl = -1;
+    plan->output_w = -1;
     plan->cgroup.procs_fd = -1;
     plan->cgroup.pids_procs_fd = -1;
     plan->parent_pid = getpid();
@@ -23449,12 +23508,41 @@ static int sl__pool_watch(sl_sandbox_pool *pool, int fd)
     return epoll_ctl(pool->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* Creates the entry's control socket and, for a template with output_dir, the socket that
+ * carries the /output tmpfs (as a cold spawn does). Returns SL_OK or an error; on failure
+ * nothing stays open. */
+static int sl__pool_entry_sockets(const sl_sandbox_pool *pool, int ctrl[2], int output[2],
+                                  sl_error *err)
+{
+    int saved;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctrl) != 0 ||
+        sl__fd_above_stdio(&ctrl[0]) != 0 || sl__fd_above_stdio(&ctrl[1]) != 0) {
+        saved = errno;
+        sl__close(&ctrl[0]);
+        sl__close(&ctrl[1]);
+        return sl__error_sys(err, SL_ESANDBOX_SPAWN, "socketpair", saved,
+                             "cannot create a pool entry's control socket: %s",
+                             strerror(saved));
+    }
+    if (pool->policy.output_dir != NULL && sl__output_socketpair(output) != 0) {
+        saved = errno;
+        sl__close(&ctrl[0]);
+        sl__close(&ctrl[1]);
+        return sl__error_sys(err, SL_ESANDBOX_SPAWN, "socketpair", saved,
+                             "cannot create the socket that passes a pool entry's /output: "
+                             "%s", strerror(saved));
+    }
+    return SL_OK;
+}
+
 /* Starts an entry in the free slot `entry`: plan, pipes, clone, id maps. Does not wait for
  * it to become ready. */
 static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl_error *err)
 {
     sl__spawn_pipes p;
     int ctrl[2] = {-1, -1};
+    int output[2] = {-1, -1};
     sl__plan *plan;
     int rc;
 
@@ -23472,22 +23560,20 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl
     entry->cgroup = plan->cgroup;
     entry->have_cgroup = plan->have_cgroup; /* init joins it through the plan's fds */
     entry->layers = plan->layers;
+    entry->uid = plan->uid;
+    entry->gid = plan->gid;
     rc = sl__pipes_open(&p, 2, err);
     if (rc != SL_OK) {
         sl__pool_entry_discard(pool, entry);
         return rc;
     }
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctrl) != 0 ||
-        sl__fd_above_stdio(&ctrl[0]) != 0 || sl__fd_above_stdio(&ctrl[1]) != 0) {
-        int saved = errno;
-        sl__close(&ctrl[0]);
-        sl__close(&ctrl[1]);
+    rc = sl__pool_entry_sockets(pool, ctrl, output, err);
+    if (rc != SL_OK) {
         sl__pipes_close(&p);
         sl__pool_entry_discard(pool, entry);
-        return sl__error_sys(err, SL_ESANDBOX_SPAWN, "socketpair", saved,
-                             "cannot create a pool entry's control socket: %s",
-                             strerror(saved));
+        return rc;
     }
+    plan->output_w = output[1];
     plan->stdin_r = p.in[0];
     plan->stdout_w = p.out[1];
     plan->stderr_w = p.err[1];
@@ -23500,6 +23586,8 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl
         int saved = errno;
         sl__close(&ctrl[0]);
         sl__close(&ctrl[1]);
+        sl__close(&output[0]);
+        sl__close(&output[1]);
         sl__pipes_close(&p);
         entry->pid = 0;
         sl__pool_entry_discard(pool, entry);
@@ -23512,9 +23600,12 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl
     entry->setup_r = p.setup[0];
     entry->status_r = p.status[0];
     entry->ctrl = ctrl[0];
+    entry->output_r = output[0];
     p.in[1] = p.out[0] = p.err[0] = p.setup[0] = p.status[0] = -1;
     sl__close(&ctrl[1]);
+    sl__close(&output[1]);
     plan->pool_ctrl = -1;
+    plan->output_w = -1;
     rc = sl__write_id_maps(plan, entry->pid, err);
     if (rc == SL_OK && sl__write_nosigpipe(p.sync[1], "g", 1) != 1) {
         rc = sl__error_sys(err, SL_ESANDBOX_SPAWN, "start init", errno,
@@ -24030,8 +24121,16 @@ static int sl__pool_start_run(sl_sandbox_pool *pool, sl__pool_entry *entry, sl__
         run->watch_at_ns = run->start_ns + SL__WATCH_NS;
     }
     rc = sl__wait_setup(plan, entry->setup_r, run->deadline_ns, err);
+    if (rc == SL_OK && entry->output_r >= 0) {
+        /* init sent the tmpfs before it forked the payload, which said "r" after that, so
+           the fd is already queued on the socket. */
+        run->output.uid = entry->uid;
+        run->output.gid = entry->gid;
+        rc = sl__output_receive(&run->output, entry->output_r, err);
+    }
     sl__close(&entry->setup_r);
     sl__close(&entry->ctrl);
+    sl__close(&entry->output_r);
     sl__pool_entry_reset(entry); /* the run owns the pid, the fds and the cgroup now */
     if (rc == SL_OK) {
         rc = sl__run_setup_poll(run, err);

@@ -3,6 +3,7 @@
  */
 
 #include <dirent.h>
+#include <strings.h>
 
 #define SL__SKILL_MAX_BYTES_DEFAULT ((size_t)1 << 20)
 #define SL__SKILL_MAX_DIRS_DEFAULT 10000
@@ -1678,6 +1679,51 @@ SKILLLITE_API const char *sl_skill_license(const sl_skill *skill)
 SKILLLITE_API const char *sl_skill_compatibility(const sl_skill *skill)
 {
     return sl__skill_cstr(skill, skill != NULL ? skill->compatibility : NULL);
+}
+
+/* Returns 1 when one of `words` ends right before `at` in `text`, ignoring ASCII case and
+ * the spaces in between. */
+static int sl__skill_negated(const char *text, size_t at)
+{
+    static const char *const words[] = { "no", "without", "offline", "not need", NULL };
+    size_t end = at;
+    int i;
+
+    while (end > 0 && text[end - 1] == ' ') {
+        end--;
+    }
+    for (i = 0; words[i] != NULL; i++) {
+        size_t n = strlen(words[i]);
+
+        if (end >= n && strncasecmp(text + end - n, words[i], n) == 0 &&
+            (end == n || text[end - n - 1] == ' ' || text[end - n - 1] == ',' ||
+             text[end - n - 1] == '(')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+SKILLLITE_API int sl_skill_wants_network(const sl_skill *skill)
+{
+    static const char *const needles[] = { "network", "internet", "\xe7\xbd\x91\xe7\xbb\x9c",
+                                           "\xe8\x81\x94\xe7\xbd\x91", NULL };
+    const char *text = sl_skill_compatibility(skill);
+    size_t len = strlen(text);
+    size_t at;
+    int i;
+
+    for (at = 0; at < len; at++) {
+        for (i = 0; needles[i] != NULL; i++) {
+            size_t n = strlen(needles[i]);
+
+            if (len - at >= n && strncasecmp(text + at, needles[i], n) == 0 &&
+                !sl__skill_negated(text, at)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 SKILLLITE_API const char *sl_skill_version(const sl_skill *skill)

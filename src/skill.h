@@ -173,6 +173,12 @@ SKILLLITE_API const char *sl_skill_name(const sl_skill *skill);
 SKILLLITE_API const char *sl_skill_description(const sl_skill *skill);
 SKILLLITE_API const char *sl_skill_license(const sl_skill *skill);
 SKILLLITE_API const char *sl_skill_compatibility(const sl_skill *skill);
+
+/* Returns 1 when the skill's `compatibility` text says it needs network access ("network",
+ * "internet", "网络" or "联网", not preceded by "no", "without" or "offline"), else 0.
+ * It is a hint for the host, which decides whether to grant sl_sandbox_policy.network;
+ * the library never turns the network on by itself. */
+SKILLLITE_API int sl_skill_wants_network(const sl_skill *skill);
 /* Top-level `version`, else `metadata.version`. */
 SKILLLITE_API const char *sl_skill_version(const sl_skill *skill);
 /* Entry-point script relative to the skill folder ("scripts/main.py"), "" for none. */

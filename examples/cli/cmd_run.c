@@ -375,6 +375,11 @@ int cmd_run(cli_context *ctx, int argc, char **argv)
     if (status == 0) {
         status = cli_gate(ctx, &o, sl_skill_dir(skill));
     }
+    if (status == 0 && !o.policy.policy.network && sl_skill_wants_network(skill)) {
+        /* The host decides on network access; the SKILL.md text is only a hint. */
+        fprintf(stderr, "skilllite: note: SKILL.md says \"%s\"; the skill runs without network "
+                "access unless you pass --network\n", sl_skill_compatibility(skill));
+    }
     if (status == 0) {
         if (sl_skill_run(skill, &o.policy.policy, input.data, input.len, &result, &err) != SL_OK) {
             status = cli_fail_spawn(ctx, &err);

@@ -1144,3 +1144,33 @@ TEST(skill_allocation_failures_clean_up)
         CHECK(ok);
     }
 }
+
+TEST(skill_wants_network_from_compatibility)
+{
+    static const struct {
+        const char *compatibility;
+        int expected;
+    } cases[] = {
+        { "Requires Python 3.x, network access", 1 },
+        { "Requires network access and valid Maton API key", 1 },
+        { "Python 3.x\xef\xbc\x8c\xe9\x9c\x80\xe7\xbd\x91\xe7\xbb\x9c\xe6\x9d\x83\xe9\x99\x90", 1 },
+        { "Needs Internet", 1 },
+        { "Requires Python 3.x", 0 },
+        { "Works offline, no network needed", 0 },
+        { "Runs without network", 0 },
+        { "Designed for Claude Code", 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[512];
+        sl_skill *skill = NULL;
+
+        snprintf(text, sizeof(text), "---\nname: n\ndescription: d\ncompatibility: %s\n---\n",
+                 cases[i].compatibility);
+        REQUIRE(parse_text(text, "n", 0, &skill, NULL) == SL_OK);
+        CHECK_INT(sl_skill_wants_network(skill), cases[i].expected);
+        sl_skill_free(skill);
+    }
+    CHECK_INT(sl_skill_wants_network(NULL), 0);
+}
