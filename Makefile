@@ -86,3 +86,13 @@ fuzz: skilllite.h
 
 clean:
 	rm -rf $(BUILD)
+
+# Benchmarks (docs/BENCHMARKS.md; results in benchmark/results/, git-ignored). `bench`
+# measures with what is installed; `bench-peers` first installs bubblewrap, firejail and
+# sandbox-runtime (srt). Both rewrite the tables in docs/BENCHMARKS.md and the chart.
+.PHONY: bench bench-peers
+bench: skilllite.h $(BUILD)/skilllite
+	CC="$(CC)" BUILD="$(BUILD)" PYTHON="$(PYTHON)" sh benchmark/run.sh
+
+bench-peers: skilllite.h $(BUILD)/skilllite
+	CC="$(CC)" BUILD="$(BUILD)" PYTHON="$(PYTHON)" sh benchmark/run.sh --peers

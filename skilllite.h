@@ -1479,7 +1479,9 @@ SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *p
  *
  * Every run of a pool uses the template policy given at creation: the same work_dir,
  * output_dir, extra paths, network setting, limits and environment rules. A host that needs
- * another shape (another work_dir, say) uses another pool or sl_sandbox_spawn(). A program
+ * another shape (another work_dir, say) uses another pool or sl_sandbox_spawn(). With
+ * output_dir, every entry mounts its own empty /output tmpfs, and the run copies it into
+ * output_dir at the end exactly as a cold run does (see "Output folder"). A program
  * that the entries cannot see (outside the system folders and not named in
  * `programs`) runs through a cold sl_sandbox_spawn() with the template policy, and
  * `cold_runs` in the stats counts it.
