@@ -20023,6 +20023,7 @@ typedef struct sl__plan {
     int bpf_borrowed;         /* 1: `bpf` belongs to a pool or context; the plan never frees it */
     sl__cgroup cgroup;
     int have_cgroup;          /* cg.version != 0 */
+    sl__cgroup_base *cgroup_base; /* hierarchies a pool discovered once; NULL: per run */
     unsigned layers;
     pid_t parent_pid;
     /* fds the children use */
@@ -21924,6 +21925,19 @@ static ssize_t sl__write_nosigpipe(int fd, const void *data, size_t len)
     return w;
 }
 
+/* Marks the run's top process as reaped.
+ * SECURITY: at level 2 that process is the init of the run's PID namespace, and the kernel
+ * kills and reaps every other process of the namespace before init can be reaped. Only init
+ * was moved into the run's cgroup, and nothing outside the namespace can join it, so the
+ * cgroup is known to be empty and needs no kill loop. */
+static void sl__run_set_reaped(sl_sandbox_run *run)
+{
+    run->reaped = 1;
+    if (run->level >= 2) {
+        run->cgroup.no_processes = 1;
+    }
+}
+
 /* Sends SIGKILL to every process of the run. */
 static void sl__run_kill_all(sl_sandbox_run *run)
 {
@@ -21937,7 +21951,7 @@ static void sl__run_kill_all(sl_sandbox_run *run)
            exists, even after the payload itself was reaped. */
         kill(-run->pid, SIGKILL);
     }
-    if (run->have_cgroup) {
+    if (run->have_cgroup && !run->cgroup.no_processes) {
         sl__cgroup_kill(&run->cgroup);
     }
 }
@@ -22091,7 +22105,7 @@ static void sl__run_check_exit(sl_sandbox_run *run)
         return;
     }
     SL__PROF(SL__PF_REAPED);
-    run->reaped = 1;
+    sl__run_set_reaped(run);
     sl__close(&run->pidfd);
     if (run->status_fd >= 0 && read(run->status_fd, &status, sizeof(status)) ==
                                    (ssize_t)sizeof(status)) {
@@ -22099,8 +22113,8 @@ static void sl__run_check_exit(sl_sandbox_run *run)
         run->have_payload_status = 1;
     }
     sl__close(&run->status_fd);
-    if (run->level < 2 || run->have_cgroup) {
-        sl__run_kill_all(run); /* level 1 descendants; no-op for a finished namespace */
+    if (run->level < 2) {
+        sl__run_kill_all(run); /* descendants that outlived the payload */
     }
     run->drain_until_ns = sl_time_now_ns() + SL__DRAIN_NS;
     sl__run_arm_timer(run, run->drain_until_ns, 0);
@@ -22480,7 +22494,9 @@ static int sl__plan_cgroup(sl__plan *plan, sl_error *err)
     if (!pol->use_cgroup) {
         rc = SL_OK; /* the policy opted out: RLIMIT_DATA and RLIMIT_NPROC take over */
     } else {
-        rc = sl__cgroup_create(pol, &plan->cgroup, &local);
+        rc = plan->cgroup_base != NULL
+                 ? sl__cgroup_create_in(pol, plan->cgroup_base, &plan->cgroup, &local)
+                 : sl__cgroup_create(pol, &plan->cgroup, &local);
     }
     SL__PROF(SL__PF_CGROUP);
     plan->have_cgroup = rc == SL_OK && plan->cgroup.version != 0;
@@ -23031,7 +23047,7 @@ static void sl__spawn_abort(sl_sandbox_run *run)
         }
         while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR) {
         }
-        run->reaped = 1;
+        sl__run_set_reaped(run);
     }
 }
 
@@ -23171,7 +23187,7 @@ SKILLLITE_API void sl_sandbox_free(sl_sandbox_run *run)
         sl__run_kill_all(run);
         while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR) {
         }
-        run->reaped = 1;
+        sl__run_set_reaped(run);
     }
     sl__run_release(run);
     SL__PROF(SL__PF_FREED);
@@ -23454,6 +23470,7 @@ struct sl_sandbox_pool {
     sl__bpf bpf;                /* one seccomp program for every entry */
     int have_bpf;
     int landlock_abi;           /* 0 when Landlock is missing and waived */
+    sl__cgroup_base cgroup_base; /* the hierarchies, discovered by the first entry */
     sl__arena arena;            /* program prefixes */
     const char **prefixes;
     size_t prefix_count;
@@ -23543,6 +23560,7 @@ static int sl__pool_plan_build(sl_sandbox_pool *pool, sl__plan *plan, sl_error *
     plan->cgroup.procs_fd = -1;
     plan->cgroup.pids_procs_fd = -1;
     plan->parent_pid = getpid();
+    plan->cgroup_base = &pool->cgroup_base;
     plan->layers = SL_LAYER_RLIMITS | SL_LAYER_NO_NEW_PRIVS | SL_LAYER_USERNS |
                    SL_LAYER_MOUNTNS | SL_LAYER_PIDNS | SL_LAYER_IPCNS | SL_LAYER_UTSNS |
                    (pol->network ? 0 : SL_LAYER_NETNS);
@@ -23967,6 +23985,7 @@ SKILLLITE_API int sl_sandbox_pool_new(const sl_sandbox_pool_config *config,
     pool->policy = *config->policy;
     pool->size = config->size;
     pool->refill_on_spawn = config->refill_on_spawn;
+    sl__cgroup_base_init(&pool->cgroup_base);
     pool->epfd = epoll_create1(EPOLL_CLOEXEC);
     sl__arena_init(&pool->arena, config->policy->alloc);
     pool->entries = (sl__pool_entry *)sl__calloc(&a, pool->size, sizeof(*pool->entries));
