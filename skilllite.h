@@ -1496,6 +1496,9 @@ SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *p
  * as a cold run does) and is killed by sl_sandbox_pool_free(). Its cgroup is removed then.
  * NOTE: an entry's CPU time and peak memory include its own preparation (about 1 ms of CPU
  * and a few hundred KiB).
+ * NOTE: the pool finds the host's cgroup hierarchies (and removes run cgroups that dead
+ * processes left behind) once, for its first entry. A host that later moves itself into
+ * another cgroup keeps getting run cgroups under the old parent until it makes a new pool.
  *
  * Thread safety: a pool belongs to one thread at a time. */
 typedef struct sl_sandbox_pool sl_sandbox_pool;
@@ -8016,8 +8019,10 @@ static int sl__skill_is_script(const char *scripts_dir, const char *name)
 }
 
 /* Picks scripts/main.*, then scripts/index.*, then the only script in scripts/. Stores
- * the relative path in the arena, or NULL when there is no candidate. */
-static int sl__skill_find_default_entry(sl_skill *skill, const char **rel_out)
+ * the relative path in the arena, or NULL when there is no candidate; then `other`
+ * receives "a.py, b.py" when scripts/ has several scripts and none is the obvious one. */
+static int sl__skill_find_default_entry(sl_skill *skill, const char **rel_out, char *other,
+                                        size_t other_size)
 {
     static const char *const stems[] = { "main", "index" };
     char rel[64];
@@ -8030,6 +8035,7 @@ static int sl__skill_find_default_entry(sl_skill *skill, const char **rel_out)
     struct dirent *e;
 
     *rel_out = NULL;
+    other[0] = '\0';
     for (i = 0; i < SL__ARRAY_LEN(stems); i++) {
         for (j = 0; j < SL__ARRAY_LEN(sl__skill_script_extensions); j++) {
             const char *full;
@@ -8054,13 +8060,20 @@ static int sl__skill_find_default_entry(sl_skill *skill, const char **rel_out)
     if (d == NULL) {
         return SL_OK;
     }
-    while ((e = readdir(d)) != NULL && count < 2) {
+    while ((e = readdir(d)) != NULL && count < 3) {
         if (sl__skill_is_script(scripts_dir, e->d_name)) {
+            size_t used = strlen(other);
+
             snprintf(only, sizeof(only), "scripts/%s", e->d_name);
+            snprintf(other + used, other_size - used, "%s%.100s", used > 0 ? ", " : "",
+                     count < 2 ? e->d_name : "...");
             count++;
         }
     }
     closedir(d);
+    if (count < 2) {
+        other[0] = '\0';
+    }
     if (count == 1) {
         *rel_out = sl__arena_strndup(&skill->arena, only, strlen(only));
         return *rel_out != NULL ? SL_OK : SL_ENOMEM;
@@ -8083,7 +8096,16 @@ static int sl__skill_resolve_entry(sl_skill *skill)
         return SL_OK;  /* a declared entry_point that was rejected is not replaced by a guess */
     }
     if (!declared) {
-        rc = sl__skill_find_default_entry(skill, &rel);
+        char several[256];
+
+        rc = sl__skill_find_default_entry(skill, &rel, several, sizeof(several));
+        if (rc == SL_OK && rel == NULL && several[0] != '\0') {
+            return sl__skill_diag(skill, SL_SEVERITY_WARNING, SL_SKILL_CHECK_ENTRY_POINT,
+                                  SL_OK, skill->yaml_offset,
+                                  "no entry point: scripts/ has several scripts (%s) and "
+                                  "none is named main or index; set `entry_point:` to the "
+                                  "one to run", several);
+        }
         if (rc != SL_OK || rel == NULL) {
             return rc;
         }

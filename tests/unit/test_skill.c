@@ -507,7 +507,7 @@ TEST(skill_entry_point_missing_and_unknown)
     CHECK_INT(sl_skill_language(skill), SL_LANGUAGE_PYTHON);
     sl_skill_free(skill);
 
-    /* Two scripts and no main or index: no entry point, no diagnostic. */
+    /* Two scripts and no main or index: no entry point, and a warning that names them. */
     REQUIRE(make_dir(root, "two"));
     REQUIRE(make_dir(root, "two/scripts"));
     REQUIRE(write_file(root, "two/SKILL.md", MINIMAL("two")));
@@ -516,7 +516,12 @@ TEST(skill_entry_point_missing_and_unknown)
     snprintf(path, sizeof(path), "%s/two", root);
     REQUIRE(sl_skill_load(path, NULL, &skill, NULL) == SL_OK);
     CHECK_STR(sl_skill_entry_point(skill), "");
-    CHECK_INT(sl_skill_diagnostic_count(skill), 0);
+    REQUIRE(sl_skill_diagnostic_count(skill) == 1);
+    CHECK_INT(sl_skill_diagnostic_at(skill, 0)->severity, SL_SEVERITY_WARNING);
+    CHECK_INT(sl_skill_diagnostic_at(skill, 0)->check, SL_SKILL_CHECK_ENTRY_POINT);
+    CHECK(strstr(sl_skill_diagnostic_at(skill, 0)->message, "a.py") != NULL);
+    CHECK(strstr(sl_skill_diagnostic_at(skill, 0)->message, "b.sh") != NULL);
+    CHECK(strstr(sl_skill_diagnostic_at(skill, 0)->message, "set `entry_point:`") != NULL);
     sl_skill_free(skill);
     remove_tree(root);
 }
