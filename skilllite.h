@@ -1297,7 +1297,10 @@ typedef struct sl_sandbox_policy {
     int64_t uid;
     int64_t gid;
 
-    /* Environment: empty plus PATH, HOME=/tmp, TMPDIR=/tmp, LANG=C.UTF-8, then these. */
+    /* Environment: empty plus PATH, HOME=/tmp, TMPDIR=/tmp, LANG=C.UTF-8, then
+       SKILLLITE_SKILL_DIR (/skill, or work_dir at level 1) when work_dir is set and
+       SKILLLITE_OUTPUT_DIR (/output, or output_dir at level 1) when output_dir is set,
+       then these. */
     const char *const *env_pass;   /* names copied from the host environment when set */
     const char *const *env_set;    /* "NAME=value" entries */
 
@@ -18036,8 +18039,8 @@ typedef struct sl__cgroup {
 } sl__cgroup;
 
 /* Where run cgroups go, as discovered from the host's mounts and the caller's own cgroup.
- * NOTE: a kept base does not notice a host that moves itself to another cgroup or mounts
- * a hierarchy later; a pool uses the hierarchies it found at creation. */
+ * NOTE: a kept base does not notice a host that later moves itself to another cgroup or
+ * mounts another hierarchy. A pool keeps using the hierarchies it found first. */
 typedef struct sl__cgroup_base {
     int discovered;                          /* 1 once the fields below are filled */
     int stale_checked;                       /* 1 once stale run cgroups were removed */
@@ -19018,6 +19021,45 @@ static void sl__du_measure(int root_fd, sl__du *du)
 
 /* --------------------------------------------------------------- before the run --- */
 
+/* Returns the uid the payload runs as: the policy's, else the caller's, else nobody when
+ * the caller is root (the same rule the spawner applies). */
+static int64_t sl__output_payload_uid(const sl_sandbox_policy *pol)
+{
+    if (pol->uid >= 0) {
+        return pol->uid;
+    }
+    return geteuid() == 0 ? 65534 : (int64_t)geteuid();
+}
+
+static int64_t sl__output_payload_gid(const sl_sandbox_policy *pol)
+{
+    if (pol->gid >= 0) {
+        return pol->gid;
+    }
+    return geteuid() == 0 ? 65534 : (int64_t)getegid();
+}
+
+/* Returns 1 when the payload's uid/gid may create files in the folder `fd` by its mode
+ * bits (write and search). NOTE: ACLs and supplementary groups are not consulted, so a
+ * folder shared only through them is reported as not writable. */
+static int sl__output_writable(int fd, const sl_sandbox_policy *pol)
+{
+    struct stat st;
+    int64_t uid = sl__output_payload_uid(pol);
+    int64_t gid = sl__output_payload_gid(pol);
+
+    if (fstat(fd, &st) != 0) {
+        return 0;
+    }
+    if ((int64_t)st.st_uid == uid) {
+        return (st.st_mode & (S_IWUSR | S_IXUSR)) == (S_IWUSR | S_IXUSR);
+    }
+    if ((int64_t)st.st_gid == gid) {
+        return (st.st_mode & (S_IWGRP | S_IXGRP)) == (S_IWGRP | S_IXGRP);
+    }
+    return (st.st_mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH);
+}
+
 /* Opens output_dir before the run; level 1 also measures it. Returns SL_OK (also without
  * output_dir) or SL_ESANDBOX_POLICY. At level 2 the folder must not be a symbolic link,
  * because the copy goes to the folder opened here and a link could be swapped before. */
@@ -19048,6 +19090,13 @@ static int sl__output_open(sl__output *out, const sl_sandbox_policy *pol, sl_err
         return sl__error_sys(err, SL_ESANDBOX_POLICY, "open output_dir", saved,
                              "cannot open output_dir \"%s\": %s; pass an existing folder",
                              pol->output_dir, strerror(saved));
+    }
+    if (!sl__output_writable(out->host_fd, pol)) {
+        return sl__error(err, SL_ESANDBOX_POLICY,
+                         "output_dir \"%s\" is not writable by uid %lld, the user the sandbox "
+                         "runs as, so its files would be lost; give that user write access "
+                         "(chown or chmod the folder) or pass another folder",
+                         pol->output_dir, (long long)sl__output_payload_uid(pol));
     }
     if (pol->level >= 2) {
         return SL_OK;
@@ -20442,10 +20491,11 @@ static int sl__env_put(sl__plan *plan, size_t *count, size_t cap, const char *en
 static int sl__plan_env(sl__plan *plan, sl_error *err)
 {
     const sl_sandbox_policy *pol = plan->policy;
-    size_t cap = 8;
+    size_t cap = 10;
     size_t count = 0;
     size_t i;
     const char *path;
+    const char *dirs[2] = { NULL, NULL };
     int rc = SL_OK;
 
     for (i = 0; pol->env_pass != NULL && pol->env_pass[i] != NULL; i++) {
@@ -20465,6 +20515,19 @@ static int sl__plan_env(sl__plan *plan, sl_error *err)
     rc |= sl__env_put(plan, &count, cap, "HOME=/tmp");
     rc |= sl__env_put(plan, &count, cap, "TMPDIR=/tmp");
     rc |= sl__env_put(plan, &count, cap, "LANG=C.UTF-8");
+
+    /* Where the skill's files and its output folder are, at every level, so a script never
+     * has to guess whether it runs at level 1 (host paths) or level 2 (/skill, /output). */
+    if (pol->work_dir != NULL) {
+        dirs[0] = sl__plan_strf(plan, "SKILLLITE_SKILL_DIR=%s",
+                                plan->level >= 2 ? "/skill" : pol->work_dir);
+        rc |= dirs[0] != NULL ? sl__env_put(plan, &count, cap, dirs[0]) : SL_ENOMEM;
+    }
+    if (pol->output_dir != NULL) {
+        dirs[1] = sl__plan_strf(plan, "SKILLLITE_OUTPUT_DIR=%s",
+                                plan->level >= 2 ? "/output" : pol->output_dir);
+        rc |= dirs[1] != NULL ? sl__env_put(plan, &count, cap, dirs[1]) : SL_ENOMEM;
+    }
     for (i = 0; rc == SL_OK && pol->env_pass != NULL && pol->env_pass[i] != NULL; i++) {
         const char *value = getenv(pol->env_pass[i]);
         const char *entry;

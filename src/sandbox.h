@@ -128,7 +128,10 @@ typedef struct sl_sandbox_policy {
     int64_t uid;
     int64_t gid;
 
-    /* Environment: empty plus PATH, HOME=/tmp, TMPDIR=/tmp, LANG=C.UTF-8, then these. */
+    /* Environment: empty plus PATH, HOME=/tmp, TMPDIR=/tmp, LANG=C.UTF-8, then
+       SKILLLITE_SKILL_DIR (/skill, or work_dir at level 1) when work_dir is set and
+       SKILLLITE_OUTPUT_DIR (/output, or output_dir at level 1) when output_dir is set,
+       then these. */
     const char *const *env_pass;   /* names copied from the host environment when set */
     const char *const *env_set;    /* "NAME=value" entries */
 
@@ -310,7 +313,9 @@ SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *p
  *
  * Every run of a pool uses the template policy given at creation: the same work_dir,
  * output_dir, extra paths, network setting, limits and environment rules. A host that needs
- * another shape (another work_dir, say) uses another pool or sl_sandbox_spawn(). A program
+ * another shape (another work_dir, say) uses another pool or sl_sandbox_spawn(). With
+ * output_dir, every entry mounts its own empty /output tmpfs, and the run copies it into
+ * output_dir at the end exactly as a cold run does (see "Output folder"). A program
  * that the entries cannot see (outside the system folders and not named in
  * `programs`) runs through a cold sl_sandbox_spawn() with the template policy, and
  * `cold_runs` in the stats counts it.
@@ -325,6 +330,9 @@ SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *p
  * as a cold run does) and is killed by sl_sandbox_pool_free(). Its cgroup is removed then.
  * NOTE: an entry's CPU time and peak memory include its own preparation (about 1 ms of CPU
  * and a few hundred KiB).
+ * NOTE: the pool finds the host's cgroup hierarchies (and removes run cgroups that dead
+ * processes left behind) once, for its first entry. A host that later moves itself into
+ * another cgroup keeps getting run cgroups under the old parent until it makes a new pool.
  *
  * Thread safety: a pool belongs to one thread at a time. */
 typedef struct sl_sandbox_pool sl_sandbox_pool;

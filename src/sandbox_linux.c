@@ -353,6 +353,7 @@ typedef struct sl__plan {
     int bpf_borrowed;         /* 1: `bpf` belongs to a pool or context; the plan never frees it */
     sl__cgroup cgroup;
     int have_cgroup;          /* cg.version != 0 */
+    sl__cgroup_base *cgroup_base; /* hierarchies a pool discovered once; NULL: per run */
     unsigned layers;
     pid_t parent_pid;
     /* fds the children use */
@@ -749,10 +750,11 @@ static int sl__env_put(sl__plan *plan, size_t *count, size_t cap, const char *en
 static int sl__plan_env(sl__plan *plan, sl_error *err)
 {
     const sl_sandbox_policy *pol = plan->policy;
-    size_t cap = 8;
+    size_t cap = 10;
     size_t count = 0;
     size_t i;
     const char *path;
+    const char *dirs[2] = { NULL, NULL };
     int rc = SL_OK;
 
     for (i = 0; pol->env_pass != NULL && pol->env_pass[i] != NULL; i++) {
@@ -772,6 +774,19 @@ static int sl__plan_env(sl__plan *plan, sl_error *err)
     rc |= sl__env_put(plan, &count, cap, "HOME=/tmp");
     rc |= sl__env_put(plan, &count, cap, "TMPDIR=/tmp");
     rc |= sl__env_put(plan, &count, cap, "LANG=C.UTF-8");
+
+    /* Where the skill's files and its output folder are, at every level, so a script never
+     * has to guess whether it runs at level 1 (host paths) or level 2 (/skill, /output). */
+    if (pol->work_dir != NULL) {
+        dirs[0] = sl__plan_strf(plan, "SKILLLITE_SKILL_DIR=%s",
+                                plan->level >= 2 ? "/skill" : pol->work_dir);
+        rc |= dirs[0] != NULL ? sl__env_put(plan, &count, cap, dirs[0]) : SL_ENOMEM;
+    }
+    if (pol->output_dir != NULL) {
+        dirs[1] = sl__plan_strf(plan, "SKILLLITE_OUTPUT_DIR=%s",
+                                plan->level >= 2 ? "/output" : pol->output_dir);
+        rc |= dirs[1] != NULL ? sl__env_put(plan, &count, cap, dirs[1]) : SL_ENOMEM;
+    }
     for (i = 0; rc == SL_OK && pol->env_pass != NULL && pol->env_pass[i] != NULL; i++) {
         const char *value = getenv(pol->env_pass[i]);
         const char *entry;
@@ -2254,6 +2269,19 @@ static ssize_t sl__write_nosigpipe(int fd, const void *data, size_t len)
     return w;
 }
 
+/* Marks the run's top process as reaped.
+ * SECURITY: at level 2 that process is the init of the run's PID namespace, and the kernel
+ * kills and reaps every other process of the namespace before init can be reaped. Only init
+ * was moved into the run's cgroup, and nothing outside the namespace can join it, so the
+ * cgroup is known to be empty and needs no kill loop. */
+static void sl__run_set_reaped(sl_sandbox_run *run)
+{
+    run->reaped = 1;
+    if (run->level >= 2) {
+        run->cgroup.no_processes = 1;
+    }
+}
+
 /* Sends SIGKILL to every process of the run. */
 static void sl__run_kill_all(sl_sandbox_run *run)
 {
@@ -2267,7 +2295,7 @@ static void sl__run_kill_all(sl_sandbox_run *run)
            exists, even after the payload itself was reaped. */
         kill(-run->pid, SIGKILL);
     }
-    if (run->have_cgroup) {
+    if (run->have_cgroup && !run->cgroup.no_processes) {
         sl__cgroup_kill(&run->cgroup);
     }
 }
@@ -2421,7 +2449,7 @@ static void sl__run_check_exit(sl_sandbox_run *run)
         return;
     }
     SL__PROF(SL__PF_REAPED);
-    run->reaped = 1;
+    sl__run_set_reaped(run);
     sl__close(&run->pidfd);
     if (run->status_fd >= 0 && read(run->status_fd, &status, sizeof(status)) ==
                                    (ssize_t)sizeof(status)) {
@@ -2429,8 +2457,8 @@ static void sl__run_check_exit(sl_sandbox_run *run)
         run->have_payload_status = 1;
     }
     sl__close(&run->status_fd);
-    if (run->level < 2 || run->have_cgroup) {
-        sl__run_kill_all(run); /* level 1 descendants; no-op for a finished namespace */
+    if (run->level < 2) {
+        sl__run_kill_all(run); /* descendants that outlived the payload */
     }
     run->drain_until_ns = sl_time_now_ns() + SL__DRAIN_NS;
     sl__run_arm_timer(run, run->drain_until_ns, 0);
@@ -2810,7 +2838,9 @@ static int sl__plan_cgroup(sl__plan *plan, sl_error *err)
     if (!pol->use_cgroup) {
         rc = SL_OK; /* the policy opted out: RLIMIT_DATA and RLIMIT_NPROC take over */
     } else {
-        rc = sl__cgroup_create(pol, &plan->cgroup, &local);
+        rc = plan->cgroup_base != NULL
+                 ? sl__cgroup_create_in(pol, plan->cgroup_base, &plan->cgroup, &local)
+                 : sl__cgroup_create(pol, &plan->cgroup, &local);
     }
     SL__PROF(SL__PF_CGROUP);
     plan->have_cgroup = rc == SL_OK && plan->cgroup.version != 0;
@@ -3361,7 +3391,7 @@ static void sl__spawn_abort(sl_sandbox_run *run)
         }
         while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR) {
         }
-        run->reaped = 1;
+        sl__run_set_reaped(run);
     }
 }
 
@@ -3501,7 +3531,7 @@ SKILLLITE_API void sl_sandbox_free(sl_sandbox_run *run)
         sl__run_kill_all(run);
         while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR) {
         }
-        run->reaped = 1;
+        sl__run_set_reaped(run);
     }
     sl__run_release(run);
     SL__PROF(SL__PF_FREED);

@@ -208,6 +208,45 @@ static void sl__du_measure(int root_fd, sl__du *du)
 
 /* --------------------------------------------------------------- before the run --- */
 
+/* Returns the uid the payload runs as: the policy's, else the caller's, else nobody when
+ * the caller is root (the same rule the spawner applies). */
+static int64_t sl__output_payload_uid(const sl_sandbox_policy *pol)
+{
+    if (pol->uid >= 0) {
+        return pol->uid;
+    }
+    return geteuid() == 0 ? 65534 : (int64_t)geteuid();
+}
+
+static int64_t sl__output_payload_gid(const sl_sandbox_policy *pol)
+{
+    if (pol->gid >= 0) {
+        return pol->gid;
+    }
+    return geteuid() == 0 ? 65534 : (int64_t)getegid();
+}
+
+/* Returns 1 when the payload's uid/gid may create files in the folder `fd` by its mode
+ * bits (write and search). NOTE: ACLs and supplementary groups are not consulted, so a
+ * folder shared only through them is reported as not writable. */
+static int sl__output_writable(int fd, const sl_sandbox_policy *pol)
+{
+    struct stat st;
+    int64_t uid = sl__output_payload_uid(pol);
+    int64_t gid = sl__output_payload_gid(pol);
+
+    if (fstat(fd, &st) != 0) {
+        return 0;
+    }
+    if ((int64_t)st.st_uid == uid) {
+        return (st.st_mode & (S_IWUSR | S_IXUSR)) == (S_IWUSR | S_IXUSR);
+    }
+    if ((int64_t)st.st_gid == gid) {
+        return (st.st_mode & (S_IWGRP | S_IXGRP)) == (S_IWGRP | S_IXGRP);
+    }
+    return (st.st_mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH);
+}
+
 /* Opens output_dir before the run; level 1 also measures it. Returns SL_OK (also without
  * output_dir) or SL_ESANDBOX_POLICY. At level 2 the folder must not be a symbolic link,
  * because the copy goes to the folder opened here and a link could be swapped before. */
@@ -238,6 +277,13 @@ static int sl__output_open(sl__output *out, const sl_sandbox_policy *pol, sl_err
         return sl__error_sys(err, SL_ESANDBOX_POLICY, "open output_dir", saved,
                              "cannot open output_dir \"%s\": %s; pass an existing folder",
                              pol->output_dir, strerror(saved));
+    }
+    if (!sl__output_writable(out->host_fd, pol)) {
+        return sl__error(err, SL_ESANDBOX_POLICY,
+                         "output_dir \"%s\" is not writable by uid %lld, the user the sandbox "
+                         "runs as, so its files would be lost; give that user write access "
+                         "(chown or chmod the folder) or pass another folder",
+                         pol->output_dir, (long long)sl__output_payload_uid(pol));
     }
     if (pol->level >= 2) {
         return SL_OK;
