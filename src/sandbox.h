@@ -244,7 +244,9 @@ SKILLLITE_API void sl_sandbox_result_free(sl_sandbox_result *result);
  * with `input` on stdin, and waits for the end. Returns SL_OK when the command ran, even if
  * it failed or a limit ended it (see `result`); otherwise an error code with `err` filled
  * and `result` zeroed: SL_EINVAL, SL_ESANDBOX_POLICY (a policy value out of range),
- * another SL_ESANDBOX_* code (a layer the kernel rejected) or SL_ENOMEM. */
+ * another SL_ESANDBOX_* code (a layer the kernel rejected), SL_ENOMEM, or at level 3 the
+ * gate's SL_ESCAN_BLOCKED (findings not confirmed), SL_ESCAN_EXPIRED or SL_ESCAN_MISMATCH
+ * (a stale scan id). */
 SKILLLITE_API int sl_sandbox_exec(const sl_sandbox_policy *policy, const char *const *argv,
                                   const void *input, size_t input_len,
                                   sl_sandbox_result *result, sl_error *err);
@@ -264,7 +266,8 @@ SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run);
 
 /* Advances the run, waiting at most `timeout_ms` (0: do not wait, -1: until the end).
  * Returns SL_EAGAIN while it is running and SL_OK once it has ended, after which
- * sl_sandbox_take_result() hands over the result. */
+ * sl_sandbox_take_result() hands over the result. Other codes end the run: SL_EINVAL (NULL
+ * run), SL_EIO (a system call of the host side failed; `err` names it) or SL_ENOMEM. */
 SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error *err);
 
 /* Ends the run: every process is killed (at level 2 by the sandbox's init, which reaps them
@@ -290,8 +293,10 @@ typedef struct sl_sandbox_support {
 SKILLLITE_API int sl_sandbox_probe(sl_sandbox_support *support, sl_error *err);
 
 /* Runs `skill`'s entry point with its interpreter (python3, node or bash, looked up in
- * PATH) under `policy`, with `input_json` on stdin. The skill folder becomes the policy's
- * work_dir (read-only at /skill) unless the policy sets another. Returns as
+ * PATH) under `policy`, with `input_json` on stdin. `skill`, `policy` and `result` must
+ * not be NULL (SL_EINVAL). The skill folder becomes the policy's work_dir (read-only at
+ * /skill); a policy with another work_dir is rejected. At level 3 the scanner's gate reads
+ * the whole skill folder first (see sl_sandbox_policy.confirm). Returns as
  * sl_sandbox_exec, plus SL_ESKILL_NO_ENTRY when the skill has no entry point and
  * SL_ESKILL_LANGUAGE when its language is unknown. */
 SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *policy,
