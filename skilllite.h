@@ -1437,7 +1437,7 @@ SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run);
 /* Advances the run, waiting at most `timeout_ms` (0: do not wait, -1: until the end).
  * Returns SL_EAGAIN while it is running and SL_OK once it has ended, after which
  * sl_sandbox_take_result() hands over the result. Other codes end the run: SL_EINVAL (NULL
- * run), SL_EIO (a system call of the host side failed; `err` names it) or SL_ENOMEM. */
+ * run) or SL_ESANDBOX_SPAWN (a system call of the host side failed; `err` names it). */
 SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error *err);
 
 /* Ends the run: every process is killed (at level 2 by the sandbox's init, which reaps them
