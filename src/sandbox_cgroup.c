@@ -18,6 +18,11 @@
  * Run names are "run-<pid>-<tid>-<monotonic ns>-<attempt>". A name that exists already
  * (EEXIST) is retried with the next attempt number, so two runs never share a cgroup. The
  * pid lets a later run remove the empty cgroups that a dead process left behind.
+ *
+ * Finding the hierarchies reads /proc/self/mountinfo and /proc/self/cgroup, which costs
+ * about as much as creating the run cgroup itself. A caller that creates many run cgroups
+ * (the warm pool) keeps an sl__cgroup_base: discovered once, with the stale-directory scan
+ * done once. A cold spawn discovers per run.
  */
 
 #include <dirent.h>
@@ -44,7 +49,21 @@ typedef struct sl__cgroup {
     char path[SL__CGROUP_PATH_MAX];     /* v2: the run cgroup; v1: the memory one */
     int pids_procs_fd;                  /* v1: cgroup.procs of `pids_path`; -1 otherwise */
     char pids_path[SL__CGROUP_PATH_MAX]; /* v1: the run cgroup in the pids hierarchy */
+    int no_processes;                   /* 1: every process of the run is known to be dead
+                                           (the init of its PID namespace was reaped), so
+                                           destroy skips the kill loop */
 } sl__cgroup;
+
+/* Where run cgroups go, as discovered from the host's mounts and the caller's own cgroup.
+ * NOTE: a kept base does not notice a host that later moves itself to another cgroup or
+ * mounts another hierarchy. A pool keeps using the hierarchies it found first. */
+typedef struct sl__cgroup_base {
+    int discovered;                          /* 1 once the fields below are filled */
+    int stale_checked;                       /* 1 once stale run cgroups were removed */
+    char v2_parent[SL__CGROUP_PATH_MAX];     /* usable cgroup v2 parent; "" when none */
+    char memory_mount[SL__CGROUP_PATH_MAX];  /* v1 memory hierarchy; "" when not mounted */
+    char pids_mount[SL__CGROUP_PATH_MAX];    /* v1 pids hierarchy; "" when not mounted */
+} sl__cgroup_base;
 
 /* ------------------------------------------------------------------ file helpers --- */
 
@@ -192,28 +211,38 @@ static int sl__cgroup_mountinfo_match(const char *line, const char *controller, 
     return 1;
 }
 
-/* Finds a cgroup mount point (see sl__cgroup_mountinfo_match) in /proc/self/mountinfo.
- * Returns 1 when found. */
-static int sl__cgroup_find_mount(const char *controller, char *out, size_t size)
+/* Finds, in one pass over /proc/self/mountinfo, the first cgroup2 mount point and the first
+ * v1 hierarchies with the memory and the pids controller (see sl__cgroup_mountinfo_match).
+ * A mount that is not found leaves its field "". */
+static void sl__cgroup_find_mounts(sl__cgroup_base *base, char *v2_mount, size_t size)
 {
     char line[1024];
-    int found = 0;
     int skipping = 0;
     FILE *f = fopen("/proc/self/mountinfo", "re");
 
+    v2_mount[0] = '\0';
     if (f == NULL) {
-        return 0;
+        return;
     }
-    while (!found && fgets(line, sizeof(line), f) != NULL) {
+    while (fgets(line, sizeof(line), f) != NULL) {
         int complete = strchr(line, '\n') != NULL;
         /* A line longer than the buffer cannot be a cgroup mount we can use; skip it whole. */
-        if (!skipping && complete) {
-            found = sl__cgroup_mountinfo_match(line, controller, out, size);
+        if (!skipping && complete && strstr(line, " - cgroup") != NULL) {
+            if (v2_mount[0] == '\0') {
+                (void)sl__cgroup_mountinfo_match(line, NULL, v2_mount, size);
+            }
+            if (base->memory_mount[0] == '\0') {
+                (void)sl__cgroup_mountinfo_match(line, "memory", base->memory_mount,
+                                                 sizeof(base->memory_mount));
+            }
+            if (base->pids_mount[0] == '\0') {
+                (void)sl__cgroup_mountinfo_match(line, "pids", base->pids_mount,
+                                                 sizeof(base->pids_mount));
+            }
         }
         skipping = !complete;
     }
     fclose(f);
-    return found;
 }
 
 /* Finds the caller's cgroup v2 path (the "0::" line of /proc/self/cgroup). */
@@ -326,18 +355,17 @@ static void sl__cgroup_format(char *out, size_t size, uint64_t value, int zero_i
 
 /* ----------------------------------------------------------------------- v2 setup --- */
 
-/* Picks the cgroup v2 parent for the run: the caller's cgroup when its subtree_control
- * already enables memory and pids, else its parent under the same condition. */
-static int sl__cgroup_v2_parent(char *out, size_t size)
+/* Picks the cgroup v2 parent for the run below the cgroup2 `mount`: the caller's cgroup
+ * when its subtree_control already enables memory and pids, else its parent under the same
+ * condition. */
+static int sl__cgroup_v2_parent(const char *mount, char *out, size_t size)
 {
-    char mount[SL__CGROUP_PATH_MAX];
     char own[SL__CGROUP_PATH_MAX];
     char dir[SL__CGROUP_PATH_MAX];
     char control[512];
     int level;
 
-    if (!sl__cgroup_find_mount(NULL, mount, sizeof(mount))
-        || !sl__cgroup_own_v2_path(own, sizeof(own))) {
+    if (mount[0] == '\0' || !sl__cgroup_own_v2_path(own, sizeof(own))) {
         return 0;
     }
     for (level = 0; level < 2; level++) {
@@ -370,16 +398,18 @@ static int sl__cgroup_v2_parent(char *out, size_t size)
 }
 
 /* Creates the run cgroup under `parent` and sets memory.max, memory.swap.max,
- * memory.oom.group and pids.max.
+ * memory.oom.group and pids.max. `remove_stale` 1: first removes stale run cgroups.
  * NOTE: this v2 path has not run in the unit tests yet, because their host's cgroup2
  * hierarchy had no controllers. Only the v1 path is tested. */
 static int sl__cgroup_setup_v2(const sl_sandbox_policy *policy, sl__cgroup *cg,
-                               const char *parent, sl_error *err)
+                               const char *parent, int remove_stale, sl_error *err)
 {
     char value[32];
     int rc;
 
-    sl__cgroup_remove_stale(parent, SL__CGROUP_V2_PREFIX "run-");
+    if (remove_stale) {
+        sl__cgroup_remove_stale(parent, SL__CGROUP_V2_PREFIX "run-");
+    }
     rc = sl__cgroup_mkdir_run(parent, SL__CGROUP_V2_PREFIX "run-", cg->path, sizeof(cg->path));
     if (rc != 0) {
         return sl__error_sys(err, SL_ESANDBOX_CGROUP, "cgroup_mkdir", -rc,
@@ -419,9 +449,10 @@ static int sl__cgroup_setup_v2(const sl_sandbox_policy *policy, sl__cgroup *cg,
 
 /* ----------------------------------------------------------------------- v1 setup --- */
 
-/* Creates "<mount>/skilllite/run-..." in one v1 hierarchy. Returns 0, or -errno with
- * -EACCES/-EPERM/-EROFS/-ENOENT meaning "not usable" rather than a failure. */
-static int sl__cgroup_v1_mkdir(const char *mount, char *out, size_t size)
+/* Creates "<mount>/skilllite/run-..." in one v1 hierarchy, after removing stale run cgroups
+ * when `remove_stale` is 1. Returns 0, or -errno with -EACCES/-EPERM/-EROFS/-ENOENT meaning
+ * "not usable" rather than a failure. */
+static int sl__cgroup_v1_mkdir(const char *mount, int remove_stale, char *out, size_t size)
 {
     char parent[SL__CGROUP_PATH_MAX];
 
@@ -432,20 +463,24 @@ static int sl__cgroup_v1_mkdir(const char *mount, char *out, size_t size)
     if (mkdir(parent, 0755) != 0 && errno != EEXIST) {
         return -errno;
     }
-    sl__cgroup_remove_stale(parent, "run-");
+    if (remove_stale) {
+        sl__cgroup_remove_stale(parent, "run-");
+    }
     return sl__cgroup_mkdir_run(parent, "run-", out, size);
 }
 
 static int sl__cgroup_setup_v1(const sl_sandbox_policy *policy, sl__cgroup *cg,
-                               const char *memory_mount, const char *pids_mount, sl_error *err)
+                               const char *memory_mount, const char *pids_mount,
+                               int remove_stale, sl_error *err)
 {
     char value[32];
     int rc;
 
-    rc = sl__cgroup_v1_mkdir(memory_mount, cg->path, sizeof(cg->path));
+    rc = sl__cgroup_v1_mkdir(memory_mount, remove_stale, cg->path, sizeof(cg->path));
     if (rc == 0) {
         cg->version = 1; /* from here on, destroy removes what exists */
-        rc = sl__cgroup_v1_mkdir(pids_mount, cg->pids_path, sizeof(cg->pids_path));
+        rc = sl__cgroup_v1_mkdir(pids_mount, remove_stale, cg->pids_path,
+                                 sizeof(cg->pids_path));
         if (rc != 0) {
             cg->pids_path[0] = '\0';
         }
@@ -509,25 +544,48 @@ static int sl__cgroup_unusable(const sl_error *local)
                || local->sys_errno == EROFS);
 }
 
-/* Creates the run's cgroup before fork and sets its limits from `policy` (memory_bytes,
- * max_processes; 0 means no limit). Tries v2, then v1. Sets `cg->version` to 0 and returns
- * SL_OK when no cgroup is usable, with the reason sent to the policy's log. Returns
- * SL_ESANDBOX_CGROUP when a usable hierarchy failed midway, after cleaning up. Always
- * initialises `cg`, so sl__cgroup_destroy may follow any return. */
-SL__SHARED int sl__cgroup_create(const sl_sandbox_policy *policy, sl__cgroup *cg,
-                                 sl_error *err)
+SL__SHARED void sl__cgroup_base_init(sl__cgroup_base *base)
 {
-    char parent[SL__CGROUP_PATH_MAX];
-    char memory_mount[SL__CGROUP_PATH_MAX];
-    char pids_mount[SL__CGROUP_PATH_MAX];
+    memset(base, 0, sizeof(*base));
+}
+
+/* Fills `base` from the host's mounts and the caller's own cgroup. */
+static void sl__cgroup_base_discover(sl__cgroup_base *base)
+{
+    char v2_mount[SL__CGROUP_PATH_MAX];
+
+    sl__cgroup_base_init(base);
+    sl__cgroup_find_mounts(base, v2_mount, sizeof(v2_mount));
+    if (!sl__cgroup_v2_parent(v2_mount, base->v2_parent, sizeof(base->v2_parent))) {
+        base->v2_parent[0] = '\0';
+    }
+    base->discovered = 1;
+}
+
+/* Creates the run's cgroup before fork and sets its limits from `policy` (memory_bytes,
+ * max_processes; 0 means no limit), in the hierarchies of `base`, which it discovers first
+ * when the caller has not. Removes stale run cgroups the first time a base is used. Tries
+ * v2, then v1. Sets `cg->version` to 0 and returns SL_OK when no cgroup is usable, with the
+ * reason sent to the policy's log. Returns SL_ESANDBOX_CGROUP when a usable hierarchy failed
+ * midway, after cleaning up. Always initialises `cg`, so sl__cgroup_destroy may follow any
+ * return. */
+SL__SHARED int sl__cgroup_create_in(const sl_sandbox_policy *policy, sl__cgroup_base *base,
+                                    sl__cgroup *cg, sl_error *err)
+{
     sl_error local;
+    int remove_stale;
     int rc;
 
     sl__cgroup_reset(cg);
+    if (!base->discovered) {
+        sl__cgroup_base_discover(base);
+    }
+    remove_stale = !base->stale_checked;
+    base->stale_checked = 1;
 
-    if (sl__cgroup_v2_parent(parent, sizeof(parent))) {
+    if (base->v2_parent[0] != '\0') {
         sl_error_clear(&local);
-        rc = sl__cgroup_setup_v2(policy, cg, parent, &local);
+        rc = sl__cgroup_setup_v2(policy, cg, base->v2_parent, remove_stale, &local);
         if (rc == SL_OK) {
             return SL_OK;
         }
@@ -542,15 +600,15 @@ SL__SHARED int sl__cgroup_create(const sl_sandbox_policy *policy, sl__cgroup *cg
         sl__log(policy->log, policy->log_user, SL_LOG_INFO, "%s", local.message);
     }
 
-    if (!sl__cgroup_find_mount("memory", memory_mount, sizeof(memory_mount))
-        || !sl__cgroup_find_mount("pids", pids_mount, sizeof(pids_mount))) {
+    if (base->memory_mount[0] == '\0' || base->pids_mount[0] == '\0') {
         sl__log(policy->log, policy->log_user, SL_LOG_INFO,
                 "cgroup: no delegated cgroup v2 subtree with memory and pids enabled and no "
                 "cgroup v1 memory and pids hierarchies; using rlimits only");
         return SL_OK;
     }
     sl_error_clear(&local);
-    rc = sl__cgroup_setup_v1(policy, cg, memory_mount, pids_mount, &local);
+    rc = sl__cgroup_setup_v1(policy, cg, base->memory_mount, base->pids_mount, remove_stale,
+                             &local);
     if (rc == SL_OK) {
         return SL_OK;
     }
@@ -565,6 +623,16 @@ SL__SHARED int sl__cgroup_create(const sl_sandbox_policy *policy, sl__cgroup *cg
     sl__log(policy->log, policy->log_user, SL_LOG_INFO, "%s; using rlimits only",
             local.message);
     return SL_OK;
+}
+
+/* sl__cgroup_create_in with hierarchies discovered for this call alone. */
+SL__SHARED int sl__cgroup_create(const sl_sandbox_policy *policy, sl__cgroup *cg,
+                                 sl_error *err)
+{
+    sl__cgroup_base base;
+
+    sl__cgroup_base_init(&base);
+    return sl__cgroup_create_in(policy, &base, cg, err);
 }
 
 /* Moves the calling process into the run's cgroup(s). Runs in the child between fork and
@@ -728,8 +796,9 @@ static void sl__cgroup_rmdir(const char *dir)
     }
 }
 
-/* Kills what is left in the run, removes its cgroup(s) and closes the fds. Safe on a
- * cgroup that sl__cgroup_create initialised, whatever it returned, and safe to call twice. */
+/* Kills what is left in the run (unless `no_processes` says nothing is), removes its
+ * cgroup(s) and closes the fds. Safe on a cgroup that sl__cgroup_create initialised, whatever
+ * it returned, and safe to call twice. */
 SL__SHARED void sl__cgroup_destroy(sl__cgroup *cg)
 {
     if (cg == NULL) {
@@ -744,11 +813,14 @@ SL__SHARED void sl__cgroup_destroy(sl__cgroup *cg)
         cg->pids_procs_fd = -1;
     }
     if (cg->version != 0) {
-        sl__cgroup_kill(cg);
+        if (!cg->no_processes) {
+            sl__cgroup_kill(cg);
+        }
         sl__cgroup_rmdir(cg->path);
         sl__cgroup_rmdir(cg->pids_path);
     }
     cg->version = 0;
+    cg->no_processes = 0;
     cg->path[0] = '\0';
     cg->pids_path[0] = '\0';
 }

@@ -29,6 +29,10 @@ typedef struct sl__pool_entry {
     int state;
     pid_t pid;             /* init of the entry's namespaces */
     int in_w, out_r, err_r, setup_r, status_r, ctrl;
+    int output_r;          /* with output_dir: the socket on which init sends the /output
+                              tmpfs; received at hand-over; else -1 */
+    uid_t uid;             /* the payload's ids, which the copy out of /output uses */
+    gid_t gid;
     sl__cgroup cgroup;
     int have_cgroup;
     unsigned layers;       /* the layers its plan set up (Landlock is added per run) */
@@ -44,6 +48,7 @@ struct sl_sandbox_pool {
     sl__bpf bpf;                /* one seccomp program for every entry */
     int have_bpf;
     int landlock_abi;           /* 0 when Landlock is missing and waived */
+    sl__cgroup_base cgroup_base; /* the hierarchies, discovered by the first entry */
     sl__arena arena;            /* program prefixes */
     const char **prefixes;
     size_t prefix_count;
@@ -66,7 +71,8 @@ SKILLLITE_API void sl_sandbox_pool_config_init(sl_sandbox_pool_config *config)
 static void sl__pool_entry_reset(sl__pool_entry *entry)
 {
     memset(entry, 0, sizeof(*entry));
-    entry->in_w = entry->out_r = entry->err_r = entry->setup_r = entry->status_r = entry->ctrl = -1;
+    entry->in_w = entry->out_r = entry->err_r = entry->setup_r = entry->status_r = -1;
+    entry->ctrl = entry->output_r = -1;
     entry->cgroup.procs_fd = -1;
     entry->cgroup.pids_procs_fd = -1;
 }
@@ -104,6 +110,7 @@ static void sl__pool_entry_discard(sl_sandbox_pool *pool, sl__pool_entry *entry)
     sl__close(&entry->setup_r);
     sl__close(&entry->status_r);
     sl__close(&entry->ctrl);
+    sl__close(&entry->output_r);
     if (entry->have_cgroup) {
         sl__cgroup_destroy(&entry->cgroup);
     }
@@ -127,9 +134,11 @@ static int sl__pool_plan_build(sl_sandbox_pool *pool, sl__plan *plan, sl_error *
     plan->level = 2;
     plan->landlock_fd = -1;
     plan->pool_ctrl = -1;
+    plan->output_w = -1;
     plan->cgroup.procs_fd = -1;
     plan->cgroup.pids_procs_fd = -1;
     plan->parent_pid = getpid();
+    plan->cgroup_base = &pool->cgroup_base;
     plan->layers = SL_LAYER_RLIMITS | SL_LAYER_NO_NEW_PRIVS | SL_LAYER_USERNS |
                    SL_LAYER_MOUNTNS | SL_LAYER_PIDNS | SL_LAYER_IPCNS | SL_LAYER_UTSNS |
                    (pol->network ? 0 : SL_LAYER_NETNS);
@@ -169,12 +178,41 @@ static int sl__pool_watch(sl_sandbox_pool *pool, int fd)
     return epoll_ctl(pool->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* Creates the entry's control socket and, for a template with output_dir, the socket that
+ * carries the /output tmpfs (as a cold spawn does). Returns SL_OK or an error; on failure
+ * nothing stays open. */
+static int sl__pool_entry_sockets(const sl_sandbox_pool *pool, int ctrl[2], int output[2],
+                                  sl_error *err)
+{
+    int saved;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctrl) != 0 ||
+        sl__fd_above_stdio(&ctrl[0]) != 0 || sl__fd_above_stdio(&ctrl[1]) != 0) {
+        saved = errno;
+        sl__close(&ctrl[0]);
+        sl__close(&ctrl[1]);
+        return sl__error_sys(err, SL_ESANDBOX_SPAWN, "socketpair", saved,
+                             "cannot create a pool entry's control socket: %s",
+                             strerror(saved));
+    }
+    if (pool->policy.output_dir != NULL && sl__output_socketpair(output) != 0) {
+        saved = errno;
+        sl__close(&ctrl[0]);
+        sl__close(&ctrl[1]);
+        return sl__error_sys(err, SL_ESANDBOX_SPAWN, "socketpair", saved,
+                             "cannot create the socket that passes a pool entry's /output: "
+                             "%s", strerror(saved));
+    }
+    return SL_OK;
+}
+
 /* Starts an entry in the free slot `entry`: plan, pipes, clone, id maps. Does not wait for
  * it to become ready. */
 static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl_error *err)
 {
     sl__spawn_pipes p;
     int ctrl[2] = {-1, -1};
+    int output[2] = {-1, -1};
     sl__plan *plan;
     int rc;
 
@@ -192,22 +230,20 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl
     entry->cgroup = plan->cgroup;
     entry->have_cgroup = plan->have_cgroup; /* init joins it through the plan's fds */
     entry->layers = plan->layers;
+    entry->uid = plan->uid;
+    entry->gid = plan->gid;
     rc = sl__pipes_open(&p, 2, err);
     if (rc != SL_OK) {
         sl__pool_entry_discard(pool, entry);
         return rc;
     }
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctrl) != 0 ||
-        sl__fd_above_stdio(&ctrl[0]) != 0 || sl__fd_above_stdio(&ctrl[1]) != 0) {
-        int saved = errno;
-        sl__close(&ctrl[0]);
-        sl__close(&ctrl[1]);
+    rc = sl__pool_entry_sockets(pool, ctrl, output, err);
+    if (rc != SL_OK) {
         sl__pipes_close(&p);
         sl__pool_entry_discard(pool, entry);
-        return sl__error_sys(err, SL_ESANDBOX_SPAWN, "socketpair", saved,
-                             "cannot create a pool entry's control socket: %s",
-                             strerror(saved));
+        return rc;
     }
+    plan->output_w = output[1];
     plan->stdin_r = p.in[0];
     plan->stdout_w = p.out[1];
     plan->stderr_w = p.err[1];
@@ -220,6 +256,8 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl
         int saved = errno;
         sl__close(&ctrl[0]);
         sl__close(&ctrl[1]);
+        sl__close(&output[0]);
+        sl__close(&output[1]);
         sl__pipes_close(&p);
         entry->pid = 0;
         sl__pool_entry_discard(pool, entry);
@@ -232,9 +270,12 @@ static int sl__pool_entry_start(sl_sandbox_pool *pool, sl__pool_entry *entry, sl
     entry->setup_r = p.setup[0];
     entry->status_r = p.status[0];
     entry->ctrl = ctrl[0];
+    entry->output_r = output[0];
     p.in[1] = p.out[0] = p.err[0] = p.setup[0] = p.status[0] = -1;
     sl__close(&ctrl[1]);
+    sl__close(&output[1]);
     plan->pool_ctrl = -1;
+    plan->output_w = -1;
     rc = sl__write_id_maps(plan, entry->pid, err);
     if (rc == SL_OK && sl__write_nosigpipe(p.sync[1], "g", 1) != 1) {
         rc = sl__error_sys(err, SL_ESANDBOX_SPAWN, "start init", errno,
@@ -522,6 +563,7 @@ SKILLLITE_API int sl_sandbox_pool_new(const sl_sandbox_pool_config *config,
     pool->policy = *config->policy;
     pool->size = config->size;
     pool->refill_on_spawn = config->refill_on_spawn;
+    sl__cgroup_base_init(&pool->cgroup_base);
     pool->epfd = epoll_create1(EPOLL_CLOEXEC);
     sl__arena_init(&pool->arena, config->policy->alloc);
     pool->entries = (sl__pool_entry *)sl__calloc(&a, pool->size, sizeof(*pool->entries));
@@ -750,8 +792,16 @@ static int sl__pool_start_run(sl_sandbox_pool *pool, sl__pool_entry *entry, sl__
         run->watch_at_ns = run->start_ns + SL__WATCH_NS;
     }
     rc = sl__wait_setup(plan, entry->setup_r, run->deadline_ns, err);
+    if (rc == SL_OK && entry->output_r >= 0) {
+        /* init sent the tmpfs before it forked the payload, which said "r" after that, so
+           the fd is already queued on the socket. */
+        run->output.uid = entry->uid;
+        run->output.gid = entry->gid;
+        rc = sl__output_receive(&run->output, entry->output_r, err);
+    }
     sl__close(&entry->setup_r);
     sl__close(&entry->ctrl);
+    sl__close(&entry->output_r);
     sl__pool_entry_reset(entry); /* the run owns the pid, the fds and the cgroup now */
     if (rc == SL_OK) {
         rc = sl__run_setup_poll(run, err);

@@ -156,6 +156,12 @@ static int cli_report_json(cli_context *ctx, const sl_sandbox_result *r, int ok)
     sl_value_set(doc, root, "cpu_ms", sl_value_new_int(doc, (int64_t)(r->cpu_ns / 1000000u)));
     sl_value_set(doc, root, "peak_memory_bytes",
                  sl_value_new_int(doc, (int64_t)r->peak_memory_bytes));
+    sl_value_set(doc, root, "output_bytes_written",
+                 sl_value_new_int(doc, (int64_t)r->output_bytes_written));
+    sl_value_set(doc, root, "output_files_written",
+                 sl_value_new_int(doc, (int64_t)r->output_files_written));
+    sl_value_set(doc, root, "output_entries_skipped",
+                 sl_value_new_int(doc, (int64_t)r->output_entries_skipped));
     status = cli_print_json(ctx, root);
     sl_doc_free(doc);
     return status;

@@ -1,9 +1,14 @@
 /* `skilllite run` and `skilllite exec` with the example skills and the test fixtures.
  * Each skill runs at level 1 (no kernel features needed) and at level 2 when the kernel
  * offers it. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, lstat */
+
 #include "cli_util.h"
 #include "test.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CALCULATOR "examples/skills/calculator"
@@ -277,6 +282,57 @@ TEST(run_output_not_json)
     CHECK_STR(sl_value_cstr(sl_value_get(root, "output_text")), "hello, not json\n");
     CHECK_INT(sl_value_kind(sl_value_get(root, "output")), SL_VALUE_NULL);
     CHECK_STR(sl_value_cstr(sl_value_get(root, "stderr")), "a note\n");
+    sl_doc_free(doc);
+    cli_output_free(&o);
+}
+
+/* The --json report counts what the run copied into --output-dir and what it skipped. */
+TEST(run_json_report_output_dir)
+{
+    char dir[] = "/tmp/sl-cli-out-XXXXXX";
+    char path[128];
+    cli_output o;
+    sl_doc *doc;
+    const sl_value *root;
+    struct stat st;
+
+    REQUIRE_RUNTIME("sh", "2");
+    REQUIRE(mkdtemp(dir) != NULL);
+    REQUIRE(chmod(dir, 0777) == 0); /* a root caller's copy runs as nobody */
+    REQUIRE(CLI_RUN(&o, NULL, "sandbox", "--json", "--output-dir", dir, "--", "/bin/sh", "-c",
+                    "printf abc > /output/a; mkdir /output/d; printf hello > /output/d/b; "
+                    "ln -s /etc/hostname /output/link") == 0);
+    CHECK_INT(o.status, 0);
+    doc = cli_stdout_json(&o);
+    REQUIRE(doc != NULL);
+    root = sl_doc_root(doc);
+    CHECK_INT(sl_value_int(sl_value_get(root, "output_bytes_written")), 8);
+    CHECK_INT(sl_value_int(sl_value_get(root, "output_files_written")), 2);
+    CHECK_INT(sl_value_int(sl_value_get(root, "output_entries_skipped")), 1);
+    CHECK_STR(sl_value_cstr(sl_value_get(root, "limit")), "none");
+    sl_doc_free(doc);
+    cli_output_free(&o);
+    snprintf(path, sizeof(path), "%s/d/b", dir);
+    CHECK(stat(path, &st) == 0 && st.st_size == 5);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/link", dir);
+    CHECK(lstat(path, &st) != 0);
+    snprintf(path, sizeof(path), "%s/d", dir);
+    rmdir(path);
+    snprintf(path, sizeof(path), "%s/a", dir);
+    CHECK(stat(path, &st) == 0 && st.st_size == 3);
+    unlink(path);
+    rmdir(dir);
+
+    /* Without --output-dir the fields are there and 0. */
+    REQUIRE(CLI_RUN(&o, NULL, "run", "--json", "--level", "1", NOT_JSON) == 0);
+    doc = cli_stdout_json(&o);
+    REQUIRE(doc != NULL);
+    root = sl_doc_root(doc);
+    CHECK_INT(sl_value_int(sl_value_get(root, "output_bytes_written")), 0);
+    CHECK_INT(sl_value_kind(sl_value_get(root, "output_files_written")), SL_VALUE_INT);
+    CHECK_INT(sl_value_int(sl_value_get(root, "output_files_written")), 0);
+    CHECK_INT(sl_value_int(sl_value_get(root, "output_entries_skipped")), 0);
     sl_doc_free(doc);
     cli_output_free(&o);
 }

@@ -338,6 +338,118 @@ TEST(layers_seccomp_keeps_node_working)
     sl_sandbox_result_free(&result);
 }
 
+/* A python skill's usual concurrency and scratch files: threads, tempfile in /tmp, a Unix
+ * socketpair, and a multiprocessing Pool with the fork start method (its workers, its
+ * semaphores in /dev/shm and its pipes), with no exec allowed. */
+TEST(layers_python_threads_tempfile_multiprocessing)
+{
+    static const char script[] =
+        LAYERS_PY_PREAMBLE
+        "import multiprocessing, tempfile\n"
+        "results = []\n"
+        "workers = [threading.Thread(target=lambda i=i: results.append(i * i)) "
+        "for i in range(4)]\n"
+        "for w in workers: w.start()\n"
+        "for w in workers: w.join()\n"
+        "out('threads', 'ok' if sorted(results) == [0, 1, 4, 9] else repr(results))\n"
+        "with tempfile.TemporaryDirectory() as d:\n"
+        "    with tempfile.NamedTemporaryFile('w+', dir=d) as f:\n"
+        "        f.write('scratch'); f.flush(); f.seek(0)\n"
+        "        ok = f.read() == 'scratch' and f.name.startswith('/tmp/')\n"
+        "    out('tempfile', 'ok' if ok and os.listdir(d) == [] else 'failed')\n"
+        "a, b = socket.socketpair()\n"
+        "a.sendall(b'ping'); got = b.recv(4)\n"
+        "out('socketpair', 'ok' if got == b'ping' else repr(got))\n"
+        "def square(x):\n"
+        "    return x * x\n"
+        "ctx = multiprocessing.get_context('fork')\n"
+        "with ctx.Pool(2) as pool:\n"
+        "    squares = pool.map(square, range(10))\n"
+        "out('pool_map', 'ok' if squares == [x * x for x in range(10)] else repr(squares))\n";
+    const char *argv[] = {LAYERS_PYTHON, "-c", script, NULL};
+    char why[512];
+    char value[64];
+    sl_sandbox_policy policy;
+    sl_sandbox_result result;
+
+    if (!layers_have(LAYERS_PYTHON, why, sizeof(why))) {
+        SKIP(why);
+    }
+    layers_policy(&policy);
+    if (layers_run(&policy, argv, &result, why, sizeof(why)) != SL_OK) {
+        SKIP(why);
+    }
+    if (!layers_active(&result, SL_LAYER_SECCOMP | SL_LAYER_LANDLOCK | SL_LAYER_PIDNS, why,
+                       sizeof(why))) {
+        sl_sandbox_result_free(&result);
+        SKIP(why);
+    }
+    CHECK_INT(result.exited, 1);
+    CHECK_INT(result.exit_code, 0);
+    CHECK_INT(result.limit, SL_LIMIT_NONE);
+    CHECK_STR(layers_value(result.stdout_data, "threads", value, sizeof(value)), "ok");
+    CHECK_STR(layers_value(result.stdout_data, "tempfile", value, sizeof(value)), "ok");
+    CHECK_STR(layers_value(result.stdout_data, "socketpair", value, sizeof(value)), "ok");
+    CHECK_STR(layers_value(result.stdout_data, "pool_map", value, sizeof(value)), "ok");
+    CHECK_STR(result.stderr_data, "");
+    layers_dump(&result);
+    sl_sandbox_result_free(&result);
+}
+
+/* A node skill's child-free concurrency and scratch files: a worker thread that answers
+ * over a MessageChannel port, and fs.mkdtemp plus a file in /tmp. */
+TEST(layers_node_worker_threads_mkdtemp)
+{
+    static const char script[] =
+        "const { Worker, MessageChannel } = require('worker_threads');\n"
+        "const fs = require('fs'), os = require('os'), path = require('path');\n"
+        "const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skill-'));\n"
+        "fs.writeFileSync(path.join(dir, 'note'), 'scratch');\n"
+        "const ok = dir.startsWith('/tmp/skill-') &&\n"
+        "    fs.readFileSync(path.join(dir, 'note'), 'utf8') === 'scratch';\n"
+        "fs.rmSync(dir, { recursive: true });\n"
+        "console.log('mkdtemp=' + (ok && !fs.existsSync(dir) ? 'ok' : 'failed'));\n"
+        "const { port1, port2 } = new MessageChannel();\n"
+        "const w = new Worker(\"const { workerData } = require('worker_threads');\\n\" +\n"
+        "    \"workerData.port.on('message', (n) => { workerData.port.postMessage(n * 2); \" +\n"
+        "    \"workerData.port.close(); });\",\n"
+        "    { eval: true, workerData: { port: port2 }, transferList: [port2] });\n"
+        "port1.on('message', (v) => {\n"
+        "    console.log('worker=' + (v === 42 ? 'ok' : String(v)));\n"
+        "    port1.close();\n"
+        "});\n"
+        "w.on('error', (e) => { console.log('worker=' + e.message); process.exitCode = 1; });\n"
+        "w.on('exit', (code) => console.log('worker_exit=' + code));\n"
+        "port1.postMessage(21);\n";
+    const char *argv[] = {LAYERS_NODE, "-e", script, NULL};
+    char why[512];
+    char value[64];
+    sl_sandbox_policy policy;
+    sl_sandbox_result result;
+
+    if (!layers_have(LAYERS_NODE, why, sizeof(why))) {
+        SKIP(why);
+    }
+    layers_policy(&policy);
+    if (layers_run(&policy, argv, &result, why, sizeof(why)) != SL_OK) {
+        SKIP(why);
+    }
+    if (!layers_active(&result, SL_LAYER_SECCOMP | SL_LAYER_LANDLOCK | SL_LAYER_PIDNS, why,
+                       sizeof(why))) {
+        sl_sandbox_result_free(&result);
+        SKIP(why);
+    }
+    CHECK_INT(result.exited, 1);
+    CHECK_INT(result.exit_code, 0);
+    CHECK_INT(result.limit, SL_LIMIT_NONE);
+    CHECK_STR(layers_value(result.stdout_data, "mkdtemp", value, sizeof(value)), "ok");
+    CHECK_STR(layers_value(result.stdout_data, "worker", value, sizeof(value)), "ok");
+    CHECK_STR(layers_value(result.stdout_data, "worker_exit", value, sizeof(value)), "0");
+    CHECK_STR(result.stderr_data, "");
+    layers_dump(&result);
+    sl_sandbox_result_free(&result);
+}
+
 TEST(layers_seccomp_keeps_bash_working)
 {
     const char *argv[] = {LAYERS_BASH, "-c", "echo $((20 + 22)) | cat", NULL};

@@ -401,6 +401,118 @@ TEST(sandbox_pool_timeout_and_output_cap)
     sl_sandbox_pool_free(pool);
 }
 
+/* Creates a temporary folder that a root caller's payload (nobody) may write, or leaves
+ * `tmpl` empty. */
+static void pool_make_dir(char *tmpl)
+{
+    if (mkdtemp(tmpl) == NULL || chmod(tmpl, 0777) != 0) {
+        tmpl[0] = '\0';
+    }
+}
+
+/* Returns the size of dir/name, or -1 when it does not exist. */
+static long long pool_file_size(const char *dir, const char *name)
+{
+    char path[512];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    return lstat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Reads dir/name into `buf` (NUL-terminated); returns the length or -1. */
+static long pool_read_file(const char *dir, const char *name, char *buf, size_t size)
+{
+    char path[512];
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return -1;
+    }
+    n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return (long)n;
+}
+
+/* Removes the files and the one folder level that the output tests create. */
+static void pool_remove_out(const char *dir)
+{
+    static const char *const names[] = {"x", "sub/y", "sub", "big", NULL};
+    char path[512];
+    size_t i;
+
+    for (i = 0; names[i] != NULL; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        if (unlink(path) != 0) {
+            rmdir(path);
+        }
+    }
+    rmdir(dir);
+}
+
+/* A template with output_dir: every pooled run gets its own empty /output tmpfs, the host
+ * folder receives what the run wrote, and the quota holds as in a cold run. */
+TEST(sandbox_pool_output_dir)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_pool *pool;
+    sl_sandbox_result r;
+    sl_sandbox_pool_stats st;
+    sl_error e;
+    char out[] = "/tmp/sl-pool-out-XXXXXX";
+    char buf[64];
+
+    POOL_NEED_LEVEL2();
+    pool_make_dir(out);
+    REQUIRE(out[0] != '\0');
+    pool_policy(&p);
+    p.output_dir = out;
+    p.output_quota_bytes = 1u << 20;
+    POOL_REQUIRE_OK(pool_make(&p, 2, &pool, &e));
+
+    POOL_REQUIRE_OK(pool_sh(pool, "ls -A /output | wc -l; printf hello > /output/x; "
+                                  "mkdir /output/sub && printf abc > /output/sub/y",
+                            &r, &e));
+    CHECK_STR(r.stdout_data, "0\n");
+    CHECK_STR(r.stderr_data, "");
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_NONE);
+    CHECK_INT((int)r.output_bytes_written, 8);
+    CHECK_INT((int)r.output_files_written, 2);
+    CHECK_INT((int)r.output_entries_skipped, 0);
+    CHECK_INT((int)pool_read_file(out, "x", buf, sizeof(buf)), 5);
+    CHECK_STR(buf, "hello");
+    CHECK_INT((int)pool_read_file(out, "sub/y", buf, sizeof(buf)), 3);
+    CHECK_STR(buf, "abc");
+    sl_sandbox_result_free(&r);
+
+    /* The next entry starts empty again, and a stream past the quota fails inside with
+       ENOSPC while the host receives exactly the tmpfs's 1 MiB. */
+    POOL_REQUIRE_OK(pool_sh(pool, "ls -A /output | wc -l; "
+                                  "head -c 3000000 /dev/zero > /output/big; echo status $?",
+                            &r, &e));
+    CHECK_STR(r.stdout_data, "0\nstatus 1\n");
+    CHECK(r.stderr_data != NULL && strstr(r.stderr_data, "No space left on device") != NULL);
+    CHECK_INT(r.exit_code, 0);
+    CHECK_INT(r.limit, SL_LIMIT_FILE_SIZE);
+    CHECK_INT((int)pool_file_size(out, "big"), 1 << 20);
+    CHECK_INT((int)r.output_bytes_written, 1 << 20);
+    CHECK_INT((int)r.output_files_written, 1);
+    CHECK_INT((int)pool_file_size(out, "x"), 5);
+    sl_sandbox_result_free(&r);
+
+    sl_sandbox_pool_get_stats(pool, &st);
+    CHECK_INT((int)st.pooled_runs, 2);
+    CHECK_INT((int)st.cold_runs, 0);
+    CHECK_INT((int)st.entries_lost, 0);
+    sl_sandbox_pool_free(pool);
+    pool_remove_out(out);
+}
+
 /* A program the entries cannot see runs cold; a missing one fails like a cold spawn; an
  * exec failure inside an entry names the stage. */
 TEST(sandbox_pool_fallback_and_errors)
