@@ -27,6 +27,7 @@ const char cmd_run_help[] =
     "                         \"wall_ms\", ...}\n"
     "  -y, --yes              level 3: accept high-severity findings without asking\n"
     "  --allow-critical       level 3: with --yes, also accept critical findings\n"
+    "                         (below level 3 both are ignored, with a note)\n"
     "  -h, --help             show this help\n"
     "\n"
     "%s"
@@ -48,6 +49,7 @@ const char cmd_exec_help[] =
     "  --json                 print one object as 'run --json' does\n"
     "  -y, --yes              level 3: accept high-severity findings without asking\n"
     "  --allow-critical       level 3: with --yes, also accept critical findings\n"
+    "                         (below level 3 both are ignored, with a note)\n"
     "  -h, --help             show this help\n"
     "\n"
     "%s"
@@ -112,6 +114,51 @@ int cli_explain_failure(const sl_sandbox_policy *policy, const sl_sandbox_result
     return CLI_EXIT_OK;
 }
 
+/* Returns 1 when `len` bytes of `data` contain one of the NULL-terminated `needles`. */
+static int cli_text_has_any(const char *data, size_t len, const char *const *needles)
+{
+    size_t i;
+
+    for (; *needles != NULL; needles++) {
+        size_t n = strlen(*needles);
+
+        for (i = 0; n <= len && i <= len - n; i++) {
+            if (memcmp(data + i, *needles, n) == 0) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+void cli_note_permission_hint(const sl_sandbox_policy *policy, const sl_sandbox_result *r)
+{
+    static const char *const denied[] = {"PermissionError", "EACCES", "Permission denied",
+                                         NULL};
+    /* Python tracebacks name subprocess.py and Popen; node prints "spawn ... EACCES". */
+    static const char *const subprocess[] = {"subprocess", "Popen", "spawn", "os.exec",
+                                             "execv", NULL};
+    /* Python shows the failing line (sock.connect, s.bind(...), urlopen); node prints
+     * "connect EACCES" or "listen EACCES". */
+    static const char *const network[] = {"socket", "connect", "bind(", "listen", "urlopen",
+                                          NULL};
+
+    if (policy->level < 2 || r->limit != SL_LIMIT_NONE || (r->exited && r->exit_code == 0) ||
+        r->stderr_data == NULL || !cli_text_has_any(r->stderr_data, r->stderr_len, denied)) {
+        return;
+    }
+    if (!policy->allow_subprocess &&
+        cli_text_has_any(r->stderr_data, r->stderr_len, subprocess)) {
+        fputs("skilllite: note: the permission error in the program's stderr looks like a "
+              "blocked subprocess; pass --allow-subprocess to let it start other programs\n",
+              stderr);
+    } else if (!policy->network && cli_text_has_any(r->stderr_data, r->stderr_len, network)) {
+        fputs("skilllite: note: the permission error in the program's stderr looks like a "
+              "blocked network call; without --network, TCP bind and connect fail even on "
+              "127.0.0.1, so pass --network to allow them\n", stderr);
+    }
+}
+
 /* Builds the --json report of a run. */
 static int cli_report_json(cli_context *ctx, const sl_sandbox_result *r, int ok)
 {
@@ -174,6 +221,7 @@ int cli_report_run(cli_context *ctx, const sl_sandbox_policy *policy,
 
     if (ctx->json) {
         status = cli_explain_failure(policy, result, what);
+        cli_note_permission_hint(policy, result);
         if (cli_report_json(ctx, result, status == CLI_EXIT_OK) != 0) {
             return CLI_EXIT_FAILED;
         }
@@ -192,7 +240,9 @@ int cli_report_run(cli_context *ctx, const sl_sandbox_policy *policy,
     if (result->stderr_truncated) {
         cli_warn("stderr was cut at %zu bytes", result->stderr_len);
     }
-    return cli_explain_failure(policy, result, what);
+    status = cli_explain_failure(policy, result, what);
+    cli_note_permission_hint(policy, result);
+    return status;
 }
 
 /* ---- Shared steps of run and exec ----------------------------------------------------- */
@@ -234,23 +284,39 @@ static int cli_run_option(cli_context *ctx, cli_parser *p, cli_run_options *o, i
     return cli_unknown_option(ctx, p);
 }
 
-/* Prints every diagnostic of `skill` with at least `min_severity` to stderr. */
-static void cli_print_diagnostics(const sl_skill *skill, int min_severity)
+/* Notes --yes and --allow-critical given below level 3, where no scan runs to confirm. */
+static void cli_note_level3_options(const cli_run_options *o)
+{
+    if (o->policy.policy.level == 3 || (!o->yes && !o->allow_critical)) {
+        return;
+    }
+    fprintf(stderr, "skilllite: note: %s only %s at --level 3, where the security scan runs; "
+            "ignored at level %d\n",
+            o->yes && o->allow_critical ? "--yes and --allow-critical"
+                                        : (o->yes ? "--yes" : "--allow-critical"),
+            o->yes && o->allow_critical ? "matter" : "matters", o->policy.policy.level);
+}
+
+/* Prints every diagnostic of `skill` with at least `min_severity` to stderr, except those
+ * of check `skip_check` (0 skips none). */
+static void cli_print_diagnostics(const sl_skill *skill, int min_severity, int skip_check)
 {
     size_t i;
 
     for (i = 0; i < sl_skill_diagnostic_count(skill); i++) {
         const sl_diagnostic *d = sl_skill_diagnostic_at(skill, i);
 
-        if ((int)d->severity >= min_severity) {
+        if ((int)d->severity >= min_severity && (skip_check == 0 || (int)d->check != skip_check)) {
             fprintf(stderr, "%s:%d:%d: %s: %s\n", d->path, d->line, d->column,
                     d->severity == SL_SEVERITY_ERROR ? "error" : "warning", d->message);
         }
     }
 }
 
-/* Loads the skill in `dir` for running. Returns 0 or an exit status after the message. */
-static int cli_load_for_run(cli_context *ctx, const char *dir, sl_skill **skill)
+/* Loads the skill in `dir` for running. With `need_entry` (run) and no entry point, the
+ * entry-point warnings are left out, because cli_fail_no_entry prints them as the error.
+ * Returns 0 or an exit status after the message. */
+static int cli_load_for_run(cli_context *ctx, const char *dir, int need_entry, sl_skill **skill)
 {
     sl_skill_options opt;
     sl_error err;
@@ -260,21 +326,43 @@ static int cli_load_for_run(cli_context *ctx, const char *dir, sl_skill **skill)
     opt.flags |= SL_SKILL_KEEP_ON_ERROR;
     rc = sl_skill_load(dir, &opt, skill, &err);
     if (rc != SL_OK && *skill != NULL) {
-        cli_print_diagnostics(*skill, SL_SEVERITY_WARNING);
+        cli_print_diagnostics(*skill, SL_SEVERITY_WARNING, 0);
         sl_skill_free(*skill);
         *skill = NULL;
         return cli_fail(ctx, CLI_EXIT_INVALID_SKILL, "skill folder '%s' is invalid; fix the "
                         "errors above ('skilllite validate %s' checks it again)", dir, dir);
     }
     if (rc == SL_ENOTFOUND) {
-        return cli_fail(ctx, CLI_EXIT_USAGE, "skill folder '%s' not found; give the path of a "
-                        "folder that contains a SKILL.md", dir);
+        return cli_fail_skill_dir(ctx, dir);
     }
     if (rc != SL_OK) {
         return cli_fail_error(ctx, CLI_EXIT_INVALID_SKILL, &err, NULL, NULL);
     }
-    cli_print_diagnostics(*skill, SL_SEVERITY_WARNING);
+    cli_print_diagnostics(*skill, SL_SEVERITY_WARNING,
+                          need_entry && sl_skill_entry_point(*skill)[0] == '\0'
+                              ? SL_SKILL_CHECK_ENTRY_POINT
+                              : 0);
     return 0;
+}
+
+/* Prints why `skill` has no entry point to run: the library's entry-point diagnostic when
+ * there is one (a missing entry_point file, several scripts), else how to add one. */
+static int cli_fail_no_entry(cli_context *ctx, const sl_skill *skill)
+{
+    size_t i;
+
+    for (i = 0; i < sl_skill_diagnostic_count(skill); i++) {
+        const sl_diagnostic *d = sl_skill_diagnostic_at(skill, i);
+
+        if (d->check == SL_SKILL_CHECK_ENTRY_POINT) {
+            return cli_fail(ctx, CLI_EXIT_INVALID_SKILL, "skill '%s' has no entry point to "
+                            "run: %s:%d:%d: %s", sl_skill_name(skill), d->path, d->line,
+                            d->column, d->message);
+        }
+    }
+    return cli_fail(ctx, CLI_EXIT_INVALID_SKILL, "skill '%s' has no entry point; add "
+                    "'entry_point: scripts/main.py' to its SKILL.md or a scripts/main.* "
+                    "file", sl_skill_name(skill));
 }
 
 /* Reports a failed sl_skill_run or sl_sandbox_exec call. */
@@ -283,12 +371,7 @@ static int cli_fail_spawn(cli_context *ctx, const sl_error *err)
     unsigned layer = cli_layer_for_result(err->code);
     char hint[300];
 
-    hint[0] = '\0';
-    if (layer != 0) {
-        snprintf(hint, sizeof(hint), "'skilllite status' shows why; add --waive %s to run "
-                 "without this layer, or --level 1 to run without isolation",
-                 sl_sandbox_layer_name(layer));
-    }
+    cli_layer_hint(layer, hint, sizeof(hint));
     return cli_fail_error(ctx, cli_status_for_result(err->code), err, NULL, hint);
 }
 
@@ -358,19 +441,18 @@ int cmd_run(cli_context *ctx, int argc, char **argv)
     if (status != 0) {
         return status;
     }
+    cli_note_level3_options(&o);
     if (dir == NULL) {
         return cli_fail(ctx, CLI_EXIT_USAGE, "run needs a skill folder: skilllite run DIR "
                         "[JSON|@FILE|-]");
     }
 
-    status = cli_load_for_run(ctx, dir, &skill);
+    status = cli_load_for_run(ctx, dir, 1, &skill);
     if (status != 0) {
         return status;
     }
     if (sl_skill_entry_point(skill)[0] == '\0') {
-        status = cli_fail(ctx, CLI_EXIT_INVALID_SKILL, "skill '%s' has no entry point; add "
-                          "'entry_point: scripts/main.py' to its SKILL.md or a scripts/main.* "
-                          "file", sl_skill_name(skill));
+        status = cli_fail_no_entry(ctx, skill);
         sl_skill_free(skill);
         return status;
     }
@@ -551,12 +633,13 @@ int cmd_exec(cli_context *ctx, int argc, char **argv)
     if (status != 0) {
         return status;
     }
+    cli_note_level3_options(&o);
     if (script == NULL) {
         return cli_fail(ctx, CLI_EXIT_USAGE, "exec needs a skill folder and a script: "
                         "skilllite exec DIR SCRIPT [ARGS...]");
     }
 
-    status = cli_load_for_run(ctx, dir, &skill);
+    status = cli_load_for_run(ctx, dir, 0, &skill);
     if (status != 0) {
         return status;
     }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 const char cmd_status_help[] =
@@ -117,6 +118,7 @@ static int cli_status_json(cli_context *ctx, const sl_sandbox_support *support,
 static void cli_status_text(const sl_sandbox_support *support, const char *kernel)
 {
     char missing[256];
+    unsigned lacking;
     unsigned i;
 
     printf("kernel: %s\n\n", kernel);
@@ -138,13 +140,19 @@ static void cli_status_text(const sl_sandbox_support *support, const char *kerne
         }
     }
 
-    sl_sandbox_layers_str(CLI_LEVEL2_LAYERS & ~support->available, missing, sizeof(missing));
+    lacking = CLI_LEVEL2_LAYERS & ~support->available;
+    sl_sandbox_layers_str(lacking, missing, sizeof(missing));
     printf("\nlevel 1: available (limits only, no isolation)\n");
     if (missing[0] == '\0') {
         printf("level 2: available\n");
         return;
     }
     printf("level 2: unavailable, missing: %s\n", missing);
+    if ((lacking & ~CLI_WAIVABLE_LAYERS) != 0) {
+        /* Only seccomp, landlock and cgroup can be waived. */
+        printf("         fix the layers above, or use --level 1 to run without isolation\n");
+        return;
+    }
     for (i = 0; missing[i] != '\0'; i++) {
         if (missing[i] == ' ') {
             missing[i] = ',';
@@ -236,27 +244,44 @@ static int cli_sandbox_report(cli_context *ctx, const sl_sandbox_policy *policy,
     if (r->limit != SL_LIMIT_NONE || !r->exited) {
         cli_explain_failure(policy, r, "the command");
     }
+    cli_note_permission_hint(policy, r);
     return status;
 }
 
-/* Maps a failed sl_sandbox_exec to an exit status after printing the error. */
-static int cli_sandbox_fail(cli_context *ctx, const sl_error *err)
+/* Prints why `command` could not be executed (execve failed with EACCES): a folder, a
+ * file without execute permission, or one the sandbox does not let run. */
+static int cli_fail_not_executable(cli_context *ctx, const sl_error *err, const char *command)
+{
+    sl_error copy = *err; /* keeps the library's code, stage and errno for --json */
+    struct stat st;
+
+    if (strchr(command, '/') != NULL && stat(command, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(copy.message, sizeof(copy.message), "command '%s' is a folder, not a "
+                 "program; give the path of an executable file", command);
+    } else {
+        snprintf(copy.message, sizeof(copy.message), "command '%s' is not executable "
+                 "(permission denied); give a program file with execute permission, or run "
+                 "a script through its interpreter, such as 'python3 SCRIPT'", command);
+    }
+    return cli_fail_error(ctx, CLI_SANDBOX_EXIT_CANNOT_EXEC, &copy, NULL, NULL);
+}
+
+/* Maps a failed sl_sandbox_exec of `command` to an exit status after printing the error. */
+static int cli_sandbox_fail(cli_context *ctx, const sl_error *err, const char *command)
 {
     unsigned layer = cli_layer_for_result(err->code);
     char hint[300];
 
+    if (err->code == SL_ESANDBOX_EXEC && err->sys_errno == EACCES) {
+        return cli_fail_not_executable(ctx, err, command);
+    }
     if (err->code == SL_ESANDBOX_EXEC) {
         /* The library's message already names the program and the fix. */
         return cli_fail_error(ctx, err->sys_errno == ENOENT ? CLI_SANDBOX_EXIT_NOT_FOUND
                                                             : CLI_SANDBOX_EXIT_CANNOT_EXEC,
                               err, NULL, NULL);
     }
-    hint[0] = '\0';
-    if (layer != 0) {
-        snprintf(hint, sizeof(hint), "'skilllite status' shows why; add --waive %s to run "
-                 "without this layer, or --level 1 to run without isolation",
-                 sl_sandbox_layer_name(layer));
-    }
+    cli_layer_hint(layer, hint, sizeof(hint));
     return cli_fail_error(ctx, CLI_SANDBOX_EXIT_ERROR, err, NULL, hint);
 }
 
@@ -317,7 +342,7 @@ int cmd_sandbox(cli_context *ctx, int argc, char **argv)
     }
     if (sl_sandbox_exec(&cp.policy, (const char *const *)(argv + command_index), input.data,
                         input.len, &result, &err) != SL_OK) {
-        status = cli_sandbox_fail(ctx, &err);
+        status = cli_sandbox_fail(ctx, &err, argv[command_index]);
     } else {
         status = cli_sandbox_report(ctx, &cp.policy, &result);
         sl_sandbox_result_free(&result);

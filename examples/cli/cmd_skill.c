@@ -12,8 +12,9 @@ const char cmd_list_help[] =
     "\n"
     "Lists the skills in DIR and its child and grandchild folders, one per line with the\n"
     "name and the first line of the description. DIR defaults to ./skills when that\n"
-    "folder exists, else the current folder. Invalid skills are listed with their first\n"
-    "error.\n"
+    "folder exists, else the current folder. Deeper folders are not searched, so from\n"
+    "the repository root use 'skilllite list examples/skills'. Invalid skills are listed\n"
+    "with their first error.\n"
     "\n"
     "Options:\n"
     "  --json        print {\"root\", \"skills\": [{\"name\", \"description\", \"path\",\n"
@@ -47,7 +48,7 @@ const char cmd_validate_help[] =
     "followed by one summary line. Warnings leave a skill usable; errors make it invalid.\n"
     "\n"
     "Options:\n"
-    "  --strict      count warnings as errors\n"
+    "  --strict      count warnings as errors and print them as 'error:'\n"
     "  --json        print {\"ok\", \"errors\", \"warnings\", \"skills\": [{\"path\", \"name\",\n"
     "                \"valid\", \"diagnostics\": [...]}]}\n"
     "  -h, --help    show this help\n"
@@ -183,16 +184,19 @@ static sl_value *cli_diagnostics_json(sl_doc *doc, const sl_skill *skill, const 
     return array;
 }
 
-/* Prints the diagnostics of `skill` as FILE:LINE:COLUMN: SEVERITY: MESSAGE [CHECK]. */
-static void cli_print_diagnostics(FILE *stream, const sl_skill *skill, const char *dir)
+/* Prints the diagnostics of `skill` as FILE:LINE:COLUMN: SEVERITY: MESSAGE [CHECK]. With
+ * `strict` (validate --strict) warnings are labelled "error", as they are counted. */
+static void cli_print_diagnostics(FILE *stream, const sl_skill *skill, const char *dir,
+                                  int strict)
 {
     size_t i;
 
     for (i = 0; i < sl_skill_diagnostic_count(skill); i++) {
         const sl_diagnostic *d = sl_skill_diagnostic_at(skill, i);
+        int error = strict || d->severity == SL_SEVERITY_ERROR;
 
         fprintf(stream, "%s/%s:%d:%d: %s: %s [%s]\n", dir, cli_base_name(d->path), d->line,
-                d->column, d->severity == SL_SEVERITY_ERROR ? "error" : "warning", d->message,
+                d->column, error ? "error" : "warning", d->message,
                 sl_skill_check_name(d->check));
     }
 }
@@ -312,7 +316,9 @@ int cmd_list(cli_context *ctx, int argc, char **argv)
         status = cli_print_json(ctx, obj);
         sl_doc_free(doc);
     } else if (sl_skill_dir_list_count(list) == 0) {
-        fprintf(stderr, "skilllite: no skills found in %s or its subfolders\n", root);
+        fprintf(stderr, "skilllite: note: no skills found in %s or its child and grandchild "
+                "folders (deeper folders are not searched); name the folder that holds the "
+                "skill folders, for example 'skilllite list examples/skills'\n", root);
     }
     sl_skill_dir_list_free(list);
     return status;
@@ -437,7 +443,7 @@ static void cli_info_text(const sl_skill *skill, const char *dir)
         printf("diagnostics:   none\n");
     } else {
         printf("diagnostics:\n");
-        cli_print_diagnostics(stdout, skill, dir);
+        cli_print_diagnostics(stdout, skill, dir, 0);
     }
 }
 
@@ -496,9 +502,11 @@ int cmd_info(cli_context *ctx, int argc, char **argv)
     }
     dir = o.paths[0];
     rc = cli_load(dir, 0, &skill, &err);
+    if (rc == SL_ENOTFOUND) {
+        return cli_fail_skill_dir(ctx, dir);
+    }
     if (skill == NULL) {
-        return cli_fail_error(ctx, rc == SL_ENOTFOUND ? CLI_EXIT_USAGE : CLI_EXIT_INVALID_SKILL,
-                              &err, NULL, NULL);
+        return cli_fail_error(ctx, CLI_EXIT_INVALID_SKILL, &err, NULL, NULL);
     }
     if (ctx->json) {
         status = cli_info_json(ctx, skill, dir, rc == SL_OK);
@@ -570,9 +578,13 @@ static void cli_validate_skill(cli_context *ctx, const char *dir, int strict, sl
         sl_value_set(doc, item, "diagnostics", cli_diagnostics_json(doc, skill, dir));
         sl_value_push(doc, skills, item);
     } else {
-        cli_print_diagnostics(stdout, skill, dir);
-        printf("%s: skill \"%s\": %s, %zu error%s, %zu warning%s\n", dir,
-               sl_skill_name(skill), rc == SL_OK ? "valid" : "invalid", errors,
+        cli_print_diagnostics(stdout, skill, dir, strict);
+        if (sl_skill_name(skill)[0] != '\0') {
+            printf("%s: skill \"%s\": ", dir, sl_skill_name(skill));
+        } else {
+            printf("%s: skill (no name): ", dir);
+        }
+        printf("%s, %zu error%s, %zu warning%s\n", rc == SL_OK ? "valid" : "invalid", errors,
                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
     }
     sl_skill_free(skill);
@@ -587,7 +599,14 @@ static void cli_validate_path(cli_context *ctx, const char *path, int strict, sl
     size_t i;
 
     if (sl_skill_discover(path, NULL, &list, &err) != SL_OK) {
-        cli_error_note("%s", err.message);
+        char message[1024];
+
+        if (err.code == SL_ENOTFOUND) {
+            cli_skill_dir_message(path, message, sizeof(message));
+        } else {
+            snprintf(message, sizeof(message), "%s", err.message);
+        }
+        cli_error_note("%s", message);
         totals->usage_error = 1;
         return;
     }

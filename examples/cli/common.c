@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CLI_MESSAGE_MAX 1024
@@ -157,6 +158,21 @@ unsigned cli_layer_for_result(int code)
         }
     }
     return 0;
+}
+
+void cli_layer_hint(unsigned layer, char *hint, size_t size)
+{
+    if (layer == 0) {
+        snprintf(hint, size, "%s", "");
+    } else if ((layer & CLI_WAIVABLE_LAYERS) != 0) {
+        snprintf(hint, size, "'skilllite status' shows why; add --waive %s to run without "
+                 "this layer, or --level 1 to run without isolation",
+                 sl_sandbox_layer_name(layer));
+    } else {
+        snprintf(hint, size, "'skilllite status' shows why; level 2 cannot run without %s, "
+                 "so fix it or use --level 1 to run without isolation",
+                 sl_sandbox_layer_name(layer));
+    }
 }
 
 int cli_status_for_result(int code)
@@ -540,4 +556,40 @@ int cli_path_has_dotdot(const char *path)
         }
         s = slash + 1;
     }
+}
+
+void cli_skill_dir_message(const char *dir, char *out, size_t size)
+{
+    struct stat st;
+    const char *slash;
+
+    if (stat(dir, &st) != 0) {
+        snprintf(out, size, "skill folder '%s' not found; give the path of a folder that "
+                 "contains a SKILL.md", dir);
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(out, size, "'%s' is not a folder; give the path of a folder that contains "
+                 "a SKILL.md", dir);
+        return;
+    }
+    slash = strrchr(dir, '/');
+    while (slash != NULL && slash > dir && slash[-1] == '/') {
+        slash--;
+    }
+    if (slash == NULL) {
+        snprintf(out, size, "'%s' is a file, not a skill folder; give the folder that "
+                 "contains it: '.'", dir);
+        return;
+    }
+    snprintf(out, size, "'%s' is a file, not a skill folder; give the folder that contains "
+             "it: '%.*s'", dir, slash == dir ? 1 : (int)(slash - dir), dir);
+}
+
+int cli_fail_skill_dir(cli_context *ctx, const char *dir)
+{
+    char message[CLI_MESSAGE_MAX];
+
+    cli_skill_dir_message(dir, message, sizeof(message));
+    return cli_fail(ctx, CLI_EXIT_USAGE, "%s", message);
 }

@@ -60,6 +60,10 @@ int cli_status_for_result(int code);
 /* Returns the SL_LAYER_* bit behind an SL_ESANDBOX_* layer code, or 0 for other codes. */
 unsigned cli_layer_for_result(int code);
 
+/* Writes the fix for a missing layer `layer` into `hint`: 'skilllite status', --waive
+ * when the layer can be waived, and --level 1. Writes "" for layer 0. */
+void cli_layer_hint(unsigned layer, char *hint, size_t size);
+
 /* ---- Option parser ------------------------------------------------------------------ */
 
 /* Walks argv one argument at a time. Options are `--name`, `--name=value`,
@@ -129,6 +133,16 @@ int cli_input_parse_json(cli_context *ctx, const cli_input *in, sl_doc **doc);
 
 #define CLI_MAX_LIST 64
 
+/* Layers that --waive accepts: the ones sl_sandbox_policy.waive_layers may contain. */
+#define CLI_WAIVABLE_LAYERS (SL_LAYER_SECCOMP | SL_LAYER_LANDLOCK | SL_LAYER_CGROUP)
+
+/* Smallest --memory the library accepts (sl_sandbox_policy.memory_bytes). */
+#define CLI_MEMORY_MIN (1024u * 1024u)
+
+/* Smallest --max-procs that can start a run at levels 2 and 3: the payload plus the
+ * sandbox's init process in the PID namespace. */
+#define CLI_MIN_PROCS_ISOLATED 2u
+
 /* A sandbox policy plus the storage for its string lists. */
 typedef struct cli_policy {
     sl_sandbox_policy policy;
@@ -152,8 +166,9 @@ void cli_policy_init(cli_policy *cp);
 int cli_policy_option(cli_context *ctx, cli_parser *p, cli_policy *cp);
 
 /* Applies SKILLLITE_LEVEL, SKILLLITE_TIMEOUT_MS, SKILLLITE_MEMORY and SKILLLITE_NETWORK to
- * the knobs that no flag set, so flags override the environment. Call it after parsing.
- * Returns 0 or CLI_EXIT_USAGE after printing which variable is invalid. */
+ * the knobs that no flag set, so flags override the environment, then checks the values
+ * that depend on the level (--max-procs). Call it after parsing. Returns 0 or
+ * CLI_EXIT_USAGE after printing which variable or flag is invalid. */
 int cli_policy_apply_env(cli_context *ctx, cli_policy *cp);
 
 /* Help text for the policy flags, shared by the `run`, `exec` and `sandbox` help. */
@@ -175,6 +190,13 @@ void cli_write_text(FILE *stream, const char *data, size_t len);
  * program ("the skill"). Returns CLI_EXIT_LIMIT, CLI_EXIT_FAILED, or 0 for a success. */
 int cli_explain_failure(const sl_sandbox_policy *policy, const sl_sandbox_result *result,
                         const char *what);
+
+/* Prints one "skilllite: note:" line when a failed run's stderr shows a permission error
+ * that --network or --allow-subprocess would likely fix at levels 2 and 3: EACCES,
+ * "Permission denied" or PermissionError together with a socket or a subprocess call.
+ * Prints nothing for a run that succeeded or that a limit ended. */
+void cli_note_permission_hint(const sl_sandbox_policy *policy,
+                              const sl_sandbox_result *result);
 
 /* Reports a finished sandbox run, as `run` and `exec` do: the output as JSON or text,
  * the run's stderr, and a message for a failure or a limit that names the flag to raise
@@ -211,6 +233,14 @@ int cli_print_help(const char *text);
 
 /* Returns 1 when a `/`-separated path has a ".." component. */
 int cli_path_has_dotdot(const char *path);
+
+/* Writes the message for a skill folder `dir` that the library could not open
+ * (SL_ENOTFOUND): not found, not a folder, or a file given in place of its folder.
+ * `run`, `exec`, `info` and `validate` word this case the same way. */
+void cli_skill_dir_message(const char *dir, char *out, size_t size);
+
+/* Prints the cli_skill_dir_message error with cli_fail. Returns CLI_EXIT_USAGE. */
+int cli_fail_skill_dir(cli_context *ctx, const char *dir);
 
 /* The level 3 gate (cmd_scan.c): scans the skill folder `path` and decides whether the
  * run may go on. High findings need `yes` or a "y" typed at the prompt on a terminal.

@@ -12,11 +12,15 @@ const char cli_policy_help[] =
     "  --level N              1 (limits only, no isolation), 2 (sandbox, default) or\n"
     "                         3 (sandbox after the security scan)\n"
     "  --timeout MS           wall-clock limit in milliseconds (default 30000)\n"
-    "  --memory BYTES         memory limit; K, M and G suffixes are powers of 1024\n"
-    "                         (default 512M)\n"
+    "  --memory BYTES         memory limit, at least 1M; K, M and G suffixes are powers\n"
+    "                         of 1024 (default 512M)\n"
     "  --cpu SECONDS          CPU time limit (default 30)\n"
-    "  --max-procs N          maximum processes and threads (default 64)\n"
-    "  --network              share the host network (default: loopback only)\n"
+    "  --max-procs N          maximum processes and threads (default 64); at least 2 at\n"
+    "                         levels 2 and 3, where the sandbox's init process counts\n"
+    "  --network              share the host network. Default at levels 2 and 3: an empty\n"
+    "                         network namespace with only loopback, where TCP bind and\n"
+    "                         connect fail with EACCES even on 127.0.0.1 (Landlock) and\n"
+    "                         UDP on loopback works. Level 1 has no network isolation\n"
     "  --no-network           keep the network off even when SKILLLITE_NETWORK=1\n"
     "  --allow-subprocess     let the program start other programs\n"
     "  --output-dir DIR       levels 2 and 3: the program gets an empty /output (a tmpfs\n"
@@ -28,8 +32,10 @@ const char cli_policy_help[] =
     "  --rw PATH              bind host PATH read-write at the same path (repeatable)\n"
     "  --env NAME             copy variable NAME from this environment (repeatable)\n"
     "  --setenv NAME=VALUE    set a variable for the program (repeatable)\n"
-    "  --waive LAYER[,LAYER]  allow level 2 to run without these layers (repeatable);\n"
-    "                         names as in 'skilllite status'\n"
+    "  --waive LAYER[,LAYER]  allow level 2 to run when the kernel lacks these layers\n"
+    "                         (repeatable): seccomp, landlock or cgroup. The namespaces\n"
+    "                         are one unit and rlimits and no_new_privs are always on,\n"
+    "                         so those cannot be waived\n"
     "\n"
     "Environment (flags override these):\n"
     "  SKILLLITE_LEVEL        default for --level\n"
@@ -105,10 +111,13 @@ static int cli_policy_set(cli_context *ctx, cli_policy *cp, const char *knob, co
         }
         cp->policy.timeout_ms = (uint32_t)n;
     } else if (strcmp(knob, "memory") == 0) {
-        if (cli_parse_positive(value, 1, UINT64_MAX, &n) != 0) {
-            return cli_fail(ctx, CLI_EXIT_USAGE,
-                            "%s must be a byte count such as 268435456 or 256M, got '%s'",
-                            origin, value);
+        if (cli_parse_size(value, 1, UINT64_MAX, &n) != 0) {
+            return cli_fail(ctx, CLI_EXIT_USAGE, "%s must be a byte count of at least 1M, "
+                            "such as 268435456 or 256M, got '%s'", origin, value);
+        }
+        if (n < CLI_MEMORY_MIN) {
+            return cli_fail(ctx, CLI_EXIT_USAGE, "%s must be at least 1M (1048576 bytes), "
+                            "got '%s'", origin, value);
         }
         cp->policy.memory_bytes = n;
     } else if (strcmp(knob, "network") == 0) {
@@ -149,6 +158,14 @@ int cli_policy_apply_env(cli_context *ctx, cli_policy *cp)
             return status;
         }
     }
+
+    /* Checked here because --level may come after --max-procs or from SKILLLITE_LEVEL. */
+    if (cp->policy.level >= 2 && cp->policy.max_processes < CLI_MIN_PROCS_ISOLATED) {
+        return cli_fail(ctx, CLI_EXIT_USAGE, "--max-procs must be at least %u at level %d, "
+                        "because the sandbox's init process counts as one, got %u",
+                        CLI_MIN_PROCS_ISOLATED, cp->policy.level,
+                        (unsigned)cp->policy.max_processes);
+    }
     return 0;
 }
 
@@ -185,6 +202,43 @@ static int cli_env_name_valid(const char *name, size_t len)
     return 1;
 }
 
+/* Returns the SL_LAYER_* bit named `len` bytes of `name`, or 0 for an unknown name. */
+static unsigned cli_layer_by_name(const char *name, size_t len)
+{
+    unsigned i;
+
+    for (i = 0; i < SL_LAYER_COUNT; i++) {
+        const char *known = sl_sandbox_layer_name(1u << i);
+
+        if (strlen(known) == len && strncmp(known, name, len) == 0) {
+            return 1u << i;
+        }
+    }
+    return 0;
+}
+
+/* Prints why the layer `bit`, named `len` bytes of `name`, cannot be waived. */
+static int cli_policy_waive_rejected(cli_context *ctx, const char *name, size_t len,
+                                     unsigned bit)
+{
+    const char *why;
+
+    if (bit == 0) {
+        return cli_fail(ctx, CLI_EXIT_USAGE, "--waive: unknown layer '%.*s'; the layers that "
+                        "can be waived are seccomp, landlock and cgroup", (int)len, name);
+    }
+    if (bit == SL_LAYER_SCAN) {
+        why = "the scan is part of --level 3, so use --level 2 to run without it";
+    } else if (bit == SL_LAYER_RLIMITS || bit == SL_LAYER_NO_NEW_PRIVS) {
+        why = "rlimits and no_new_privs are always on, at every level";
+    } else {
+        why = "the namespaces (userns, mountns, pidns, netns, ipcns, utsns) are one unit that "
+              "level 2 needs; use --level 1 to run without isolation";
+    }
+    return cli_fail(ctx, CLI_EXIT_USAGE, "--waive: layer '%.*s' cannot be waived, only "
+                    "seccomp, landlock and cgroup can; %s", (int)len, name, why);
+}
+
 /* Adds each layer named in the comma-separated `value` to waive_layers. */
 static int cli_policy_waive(cli_context *ctx, cli_policy *cp, const char *value)
 {
@@ -193,22 +247,12 @@ static int cli_policy_waive(cli_context *ctx, cli_policy *cp, const char *value)
     while (*s != '\0') {
         const char *end = strchr(s, ',');
         size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
-        unsigned i;
-        unsigned found = 0;
+        unsigned bit = cli_layer_by_name(s, len);
 
-        for (i = 0; i < SL_LAYER_COUNT; i++) {
-            const char *name = sl_sandbox_layer_name(1u << i);
-
-            if (strlen(name) == len && strncmp(name, s, len) == 0) {
-                found = 1u << i;
-            }
+        if (bit == 0 || (bit & CLI_WAIVABLE_LAYERS) == 0) {
+            return cli_policy_waive_rejected(ctx, s, len, bit);
         }
-        if (found == 0) {
-            return cli_fail(ctx, CLI_EXIT_USAGE,
-                            "--waive: unknown layer '%.*s'; 'skilllite status' lists the names",
-                            (int)len, s);
-        }
-        cp->policy.waive_layers |= found;
+        cp->policy.waive_layers |= bit;
         s += len;
         if (*s == ',') {
             s++;
