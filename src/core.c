@@ -850,6 +850,21 @@ SKILLLITE_API int sl_file_read(const char *path, size_t max_bytes, const sl_allo
     return SL_OK;
 }
 
+/* Returns the value of hexadecimal digit `c` (0-9, a-f, A-F), or -1 for any other byte. */
+SL__SHARED int sl__hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 /* Returns 1 when [s, s+len) is valid UTF-8 (no overlongs, no surrogates, max U+10FFFF),
  * else 0 with the offset of the first bad byte in *bad (when not NULL). */
 SL__SHARED int sl__utf8_valid(const char *s, size_t len, size_t *bad)

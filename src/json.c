@@ -67,20 +67,6 @@ static size_t sl__json_utf8_decode(const unsigned char *s, size_t avail, unsigne
     return n;
 }
 
-static int sl__json_hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 static int sl__json_is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
@@ -522,7 +508,7 @@ static int sl__json_scan_hex4(sl__json_parser *p, size_t at, unsigned long *cp)
                                  "unterminated \\u escape: expected 4 hex digits, found end "
                                  "of input");
         }
-        h = sl__json_hex_value((unsigned char)p->text[at + k]);
+        h = sl__hex_digit((unsigned char)p->text[at + k]);
         if (h < 0) {
             return sl__json_fail(p, SL_EJSON_ESCAPE, at + k,
                                  "invalid \\u escape: expected 4 hex digits, found %s",
@@ -680,7 +666,7 @@ static unsigned long sl__json_read_hex4(const char *s)
     int k;
 
     for (k = 0; k < 4; k++) {
-        cp = (cp << 4) | (unsigned long)sl__json_hex_value((unsigned char)s[k]);
+        cp = (cp << 4) | (unsigned long)sl__hex_digit((unsigned char)s[k]);
     }
     return cp;
 }

@@ -181,28 +181,14 @@ static int sl__is_ident_char(unsigned char c)
     return sl__is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
-static int sl__hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Reads up to `max` hex digits at s[*i]; returns the value or -1 when there is none. */
 static long sl__read_hex(const unsigned char *s, size_t n, size_t *i, int max)
 {
     long v = 0;
     int k = 0;
 
-    while (k < max && *i < n && sl__hex_value(s[*i]) >= 0) {
-        v = v * 16 + sl__hex_value(s[*i]);
+    while (k < max && *i < n && sl__hex_digit(s[*i]) >= 0) {
+        v = v * 16 + sl__hex_digit(s[*i]);
         (*i)++;
         k++;
     }

@@ -929,7 +929,7 @@ static void sl__check_opaque(sl__file *f, const char *s, size_t len, size_t off)
     }
     for (k = 0; k < len; k++) {
         unsigned char c = (unsigned char)s[k];
-        int is_hex = sl__hex_value(c) >= 0;
+        int is_hex = sl__hex_digit(c) >= 0;
         hex += is_hex;
         b64 += is_hex || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z') || c == '+' ||
                c == '/' || c == '=' || c == '-' || c == '_';
@@ -1576,7 +1576,7 @@ static size_t sl__hex_decode(const char *s, size_t len, char *out)
     size_t k;
 
     for (k = 0; k < len; k++) {
-        int v = sl__hex_value((unsigned char)s[k]);
+        int v = sl__hex_digit((unsigned char)s[k]);
         if (v < 0) {
             continue;
         }
@@ -1611,10 +1611,10 @@ static size_t sl__percent_decode(const char *s, size_t len, char *out)
     size_t k;
 
     for (k = 0; k < len; k++) {
-        if (s[k] == '%' && k + 2 < len && sl__hex_value((unsigned char)s[k + 1]) >= 0 &&
-            sl__hex_value((unsigned char)s[k + 2]) >= 0) {
-            out[n++] = (char)(sl__hex_value((unsigned char)s[k + 1]) * 16 +
-                              sl__hex_value((unsigned char)s[k + 2]));
+        if (s[k] == '%' && k + 2 < len && sl__hex_digit((unsigned char)s[k + 1]) >= 0 &&
+            sl__hex_digit((unsigned char)s[k + 2]) >= 0) {
+            out[n++] = (char)(sl__hex_digit((unsigned char)s[k + 1]) * 16 +
+                              sl__hex_digit((unsigned char)s[k + 2]));
             k += 2;
         } else {
             out[n++] = s[k];
@@ -1820,7 +1820,7 @@ static int sl__parse_int(const char *s, size_t len, int js, int64_t *out)
         return 0;
     }
     for (; k < len; k++) {
-        int d = sl__hex_value((unsigned char)s[k]);
+        int d = sl__hex_digit((unsigned char)s[k]);
         if (s[k] == '_') {
             continue;
         }

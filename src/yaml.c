@@ -471,26 +471,17 @@ static int sl__yaml_new_str(sl__yaml *p, size_t off, int flags, sl_value **out)
     return SL_OK;
 }
 
-static int sl__yaml_digit_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return 99;
-}
-
 /* Counts the leading digits of `s` in `base` (8, 10 or 16). */
 static size_t sl__yaml_digits(const char *s, size_t n, int base)
 {
     size_t i = 0;
 
-    while (i < n && sl__yaml_digit_value((unsigned char)s[i]) < base) {
+    while (i < n) {
+        int d = sl__hex_digit((unsigned char)s[i]);
+
+        if (d < 0 || d >= base) {
+            break;
+        }
         i++;
     }
     return i;
@@ -550,7 +541,7 @@ static int sl__yaml_uint(const char *s, size_t n, int base, uint64_t limit, uint
     size_t i;
 
     for (i = 0; i < n; i++) {
-        uint64_t d = (uint64_t)sl__yaml_digit_value((unsigned char)s[i]);
+        uint64_t d = (uint64_t)sl__hex_digit((unsigned char)s[i]);
 
         if (v > (limit - d) / (uint64_t)base) {
             return 0;
@@ -840,9 +831,9 @@ static int sl__yaml_hex_escape(sl__yaml *p, size_t count, unsigned long *cp)
 
     *cp = 0;
     for (i = 0; i < count; i++) {
-        int d = sl__yaml_digit_value(sl__yaml_ch(p, p->pos + i));
+        int d = sl__hex_digit(sl__yaml_ch(p, p->pos + i));
 
-        if (d > 15) {
+        if (d < 0) {
             return sl__yaml_fail(p, SL_EYAML_SCALAR, p->pos - 2,
                                  "escape '\\%c' needs %d hex digits; write '\\\\' for a "
                                  "literal backslash", p->text[p->pos - 1], (int)count);
