@@ -80,7 +80,7 @@ fuzz: skilllite.h
 	@mkdir -p $(BUILD)/fuzz
 	@for t in $(FUZZ_TARGETS); do \
 		echo "clang fuzz_$$t"; \
-		clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
+		clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. \
 			-o $(BUILD)/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c || exit 1; \
 	done
 
