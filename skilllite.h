@@ -1425,19 +1425,31 @@ SKILLLITE_API int sl_sandbox_exec(const sl_sandbox_policy *policy, const char *c
 typedef struct sl_sandbox_run sl_sandbox_run;
 
 /* Starts `argv` under `policy` and returns at once. The input is copied. Returns SL_OK with
- * `*run` set, or an error as for sl_sandbox_exec. */
+ * `*run` set, or an error as for sl_sandbox_exec found before the children exist: the
+ * policy check, the level 3 gate, a program not found, planning, the parent's part of the
+ * setup (clone, uid and gid maps, the run's cgroup). The call does not wait for the payload's
+ * execve: setup failures of the child are reported by sl_sandbox_poll, with the same code,
+ * stage and message as sl_sandbox_exec returns for them. Input written to the payload's
+ * stdin before its execve waits in the pipe. */
 SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *const *argv,
                                    const void *input, size_t input_len,
                                    sl_sandbox_run **run, sl_error *err);
 
 /* Returns a file descriptor that becomes readable when sl_sandbox_poll() can make progress
- * (output arrived, the command ended, the deadline passed). Owned by the run. */
+ * (the setup ended, output arrived, the command ended, the deadline
+ * passed). Owned by the run. */
 SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run);
 
 /* Advances the run, waiting at most `timeout_ms` (0: do not wait, -1: until the end).
  * Returns SL_EAGAIN while it is running and SL_OK once it has ended, after which
  * sl_sandbox_take_result() hands over the result. Other codes end the run: SL_EINVAL (NULL
- * run) or SL_ESANDBOX_SPAWN (a system call of the host side failed; `err` names it). */
+ * run), SL_ESANDBOX_SPAWN (a system call of the host side failed; `err` names it), or a
+ * setup failure of the child: the layer's SL_ESANDBOX_* code (SL_ESANDBOX_EXEC when execve
+ * failed) with `err` naming the stage and the fix, or SL_ETIMEOUT when the setup was not
+ * over by the deadline. After a setup failure the children are killed and reaped, every
+ * later poll returns the same code and message, there is no result (SL_ESTATE), and the
+ * host frees the run. A run killed by sl_sandbox_kill() during its setup ends with SL_OK
+ * and SL_LIMIT_KILLED. */
 SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error *err);
 
 /* Ends the run: every process is killed (at level 2 by the sandbox's init, which reaps them
@@ -1496,8 +1508,8 @@ SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *p
  * `cold_runs` in the stats counts it.
  *
  * Refilling: no thread is created. sl_sandbox_pool_refill() replaces used and dead entries
- * without waiting for them to become ready; sl_sandbox_pool_spawn() calls it after the
- * payload exec'd when `refill_on_spawn` is set. sl_sandbox_pool_fd() becomes readable when an
+ * without waiting for them to become ready; sl_sandbox_pool_spawn() calls it after handing
+ * the run to an entry when `refill_on_spawn` is set. sl_sandbox_pool_fd() becomes readable when an
  * entry became ready or died, so a host can call sl_sandbox_pool_refill() from its own loop.
  *
  * Security: an idle entry holds no host fd, only the pipes and the control socket the pool
@@ -1522,8 +1534,8 @@ typedef struct sl_sandbox_pool_config {
                                         pyenv python, whose install prefix every entry binds
                                         read-only so that pooled runs can exec them */
     int refill_on_spawn;             /* 1 (default): sl_sandbox_pool_spawn starts the
-                                        replacement entry after the payload exec'd. 0: only
-                                        sl_sandbox_pool_refill does */
+                                        replacement entry after handing the run over. 0:
+                                        only sl_sandbox_pool_refill does */
 } sl_sandbox_pool_config;
 
 /* Counters of a pool, for hosts and tests. */
@@ -1547,10 +1559,12 @@ SKILLLITE_API void sl_sandbox_pool_config_init(sl_sandbox_pool_config *config);
 SKILLLITE_API int sl_sandbox_pool_new(const sl_sandbox_pool_config *config,
                                       sl_sandbox_pool **pool, sl_error *err);
 
-/* Starts `argv` in a ready entry with `input` on stdin (copied) and returns once the payload
- * exec'd, like sl_sandbox_spawn(). When no entry is ready it waits for one that is being
- * prepared, and when none is, it runs a cold sl_sandbox_spawn() with the template policy.
- * Returns as sl_sandbox_spawn(). The run does not depend on the pool: it may outlive it. */
+/* Starts `argv` in a ready entry with `input` on stdin (copied) and returns once the entry
+ * has the request, without waiting for the payload's execve, like sl_sandbox_spawn(): the
+ * failures of the payload's last steps (Landlock, execve) are reported by sl_sandbox_poll.
+ * When no entry is ready it waits for one that is being prepared, and when none is, it runs
+ * a cold sl_sandbox_spawn() with the template policy. Returns as sl_sandbox_spawn(). The run
+ * does not depend on the pool: it may outlive it. */
 SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const *argv,
                                         const void *input, size_t input_len,
                                         sl_sandbox_run **run, sl_error *err);
@@ -2443,6 +2457,21 @@ SKILLLITE_API int sl_file_read(const char *path, size_t max_bytes, const sl_allo
     return SL_OK;
 }
 
+/* Returns the value of hexadecimal digit `c` (0-9, a-f, A-F), or -1 for any other byte. */
+SL__SHARED int sl__hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 /* Returns 1 when [s, s+len) is valid UTF-8 (no overlongs, no surrogates, max U+10FFFF),
  * else 0 with the offset of the first bad byte in *bad (when not NULL). */
 SL__SHARED int sl__utf8_valid(const char *s, size_t len, size_t *bad)
@@ -3141,20 +3170,6 @@ static size_t sl__json_utf8_decode(const unsigned char *s, size_t avail, unsigne
     return n;
 }
 
-static int sl__json_hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 static int sl__json_is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
@@ -3596,7 +3611,7 @@ static int sl__json_scan_hex4(sl__json_parser *p, size_t at, unsigned long *cp)
                                  "unterminated \\u escape: expected 4 hex digits, found end "
                                  "of input");
         }
-        h = sl__json_hex_value((unsigned char)p->text[at + k]);
+        h = sl__hex_digit((unsigned char)p->text[at + k]);
         if (h < 0) {
             return sl__json_fail(p, SL_EJSON_ESCAPE, at + k,
                                  "invalid \\u escape: expected 4 hex digits, found %s",
@@ -3754,7 +3769,7 @@ static unsigned long sl__json_read_hex4(const char *s)
     int k;
 
     for (k = 0; k < 4; k++) {
-        cp = (cp << 4) | (unsigned long)sl__json_hex_value((unsigned char)s[k]);
+        cp = (cp << 4) | (unsigned long)sl__hex_digit((unsigned char)s[k]);
     }
     return cp;
 }
@@ -5128,26 +5143,17 @@ static int sl__yaml_new_str(sl__yaml *p, size_t off, int flags, sl_value **out)
     return SL_OK;
 }
 
-static int sl__yaml_digit_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return 99;
-}
-
 /* Counts the leading digits of `s` in `base` (8, 10 or 16). */
 static size_t sl__yaml_digits(const char *s, size_t n, int base)
 {
     size_t i = 0;
 
-    while (i < n && sl__yaml_digit_value((unsigned char)s[i]) < base) {
+    while (i < n) {
+        int d = sl__hex_digit((unsigned char)s[i]);
+
+        if (d < 0 || d >= base) {
+            break;
+        }
         i++;
     }
     return i;
@@ -5207,7 +5213,7 @@ static int sl__yaml_uint(const char *s, size_t n, int base, uint64_t limit, uint
     size_t i;
 
     for (i = 0; i < n; i++) {
-        uint64_t d = (uint64_t)sl__yaml_digit_value((unsigned char)s[i]);
+        uint64_t d = (uint64_t)sl__hex_digit((unsigned char)s[i]);
 
         if (v > (limit - d) / (uint64_t)base) {
             return 0;
@@ -5497,9 +5503,9 @@ static int sl__yaml_hex_escape(sl__yaml *p, size_t count, unsigned long *cp)
 
     *cp = 0;
     for (i = 0; i < count; i++) {
-        int d = sl__yaml_digit_value(sl__yaml_ch(p, p->pos + i));
+        int d = sl__hex_digit(sl__yaml_ch(p, p->pos + i));
 
-        if (d > 15) {
+        if (d < 0) {
             return sl__yaml_fail(p, SL_EYAML_SCALAR, p->pos - 2,
                                  "escape '\\%c' needs %d hex digits; write '\\\\' for a "
                                  "literal backslash", p->text[p->pos - 1], (int)count);
@@ -8757,28 +8763,14 @@ static int sl__is_ident_char(unsigned char c)
     return sl__is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
-static int sl__hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Reads up to `max` hex digits at s[*i]; returns the value or -1 when there is none. */
 static long sl__read_hex(const unsigned char *s, size_t n, size_t *i, int max)
 {
     long v = 0;
     int k = 0;
 
-    while (k < max && *i < n && sl__hex_value(s[*i]) >= 0) {
-        v = v * 16 + sl__hex_value(s[*i]);
+    while (k < max && *i < n && sl__hex_digit(s[*i]) >= 0) {
+        v = v * 16 + sl__hex_digit(s[*i]);
         (*i)++;
         k++;
     }
@@ -10791,7 +10783,7 @@ static void sl__check_opaque(sl__file *f, const char *s, size_t len, size_t off)
     }
     for (k = 0; k < len; k++) {
         unsigned char c = (unsigned char)s[k];
-        int is_hex = sl__hex_value(c) >= 0;
+        int is_hex = sl__hex_digit(c) >= 0;
         hex += is_hex;
         b64 += is_hex || (c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z') || c == '+' ||
                c == '/' || c == '=' || c == '-' || c == '_';
@@ -11438,7 +11430,7 @@ static size_t sl__hex_decode(const char *s, size_t len, char *out)
     size_t k;
 
     for (k = 0; k < len; k++) {
-        int v = sl__hex_value((unsigned char)s[k]);
+        int v = sl__hex_digit((unsigned char)s[k]);
         if (v < 0) {
             continue;
         }
@@ -11473,10 +11465,10 @@ static size_t sl__percent_decode(const char *s, size_t len, char *out)
     size_t k;
 
     for (k = 0; k < len; k++) {
-        if (s[k] == '%' && k + 2 < len && sl__hex_value((unsigned char)s[k + 1]) >= 0 &&
-            sl__hex_value((unsigned char)s[k + 2]) >= 0) {
-            out[n++] = (char)(sl__hex_value((unsigned char)s[k + 1]) * 16 +
-                              sl__hex_value((unsigned char)s[k + 2]));
+        if (s[k] == '%' && k + 2 < len && sl__hex_digit((unsigned char)s[k + 1]) >= 0 &&
+            sl__hex_digit((unsigned char)s[k + 2]) >= 0) {
+            out[n++] = (char)(sl__hex_digit((unsigned char)s[k + 1]) * 16 +
+                              sl__hex_digit((unsigned char)s[k + 2]));
             k += 2;
         } else {
             out[n++] = s[k];
@@ -11682,7 +11674,7 @@ static int sl__parse_int(const char *s, size_t len, int js, int64_t *out)
         return 0;
     }
     for (; k < len; k++) {
-        int d = sl__hex_value((unsigned char)s[k]);
+        int d = sl__hex_digit((unsigned char)s[k]);
         if (s[k] == '_') {
             continue;
         }
@@ -21879,6 +21871,35 @@ static int sl__child_error(const sl__plan *plan, const sl__child_msg *msg, sl_er
                          sl__stage_hint(stage, msg->err));
 }
 
+/* Reads the bytes in the setup pipe into `msg` (`*got` bytes so far). Returns SL_EAGAIN
+ * while the pipe is open and the report incomplete (after at most one read with data, so a
+ * blocking pipe does not block here once poll reported it readable), SL_OK at EOF without a report (every
+ * process closed its end: the payload exec'd), or the error of a complete report. */
+static int sl__setup_read(const sl__plan *plan, int setup_r, sl__child_msg *msg, size_t *got,
+                          sl_error *err)
+{
+    for (;;) {
+        ssize_t n = read(setup_r, (char *)msg + *got, sizeof(*msg) - *got);
+
+        if (n > 0) {
+            *got += (size_t)n;
+            if (*got == sizeof(*msg)) {
+                return sl__child_error(plan, msg, err);
+            }
+            return SL_EAGAIN; /* the rest comes with the next readiness */
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            return SL_EAGAIN;
+        }
+        return *got == 0 ? SL_OK
+                         : sl__error(err, SL_ESANDBOX_SPAWN, "sandbox setup sent a short "
+                                     "report");
+    }
+}
+
 static int sl__clone_error(int saved, sl_error *err)
 {
     const char *hint;
@@ -21949,7 +21970,19 @@ struct sl_sandbox_run {
     int landlock_abi;
     int finished;
     sl_sandbox_result result;
+    /* The children's setup, from clone until the payload exec'd (see sl__run_setup_step). */
+    int setup_fd;            /* read end of the setup pipe, in the epoll set; -1 when over */
+    sl__child_msg setup_msg; /* a failure report being read */
+    size_t setup_got;
+    sl__plan *setup_plan;    /* names the failed step in the message; freed when over */
+    int output_sock;         /* level 2 with output_dir: init passes the /output tmpfs here */
+    uint32_t timeout_ms;
+    int setup_rc;            /* SL_OK, or the setup failure that ended the run */
+    sl_error setup_error;    /* its message, returned by every later poll */
 };
+
+static void sl__plan_free(sl__plan *plan);
+static void sl__spawn_abort(sl_sandbox_run *run);
 
 static void sl__close(int *fd)
 {
@@ -22129,6 +22162,17 @@ static void sl__run_keep(sl_sandbox_run *run, char **buf, size_t *len, size_t *c
     *len += take;
 }
 
+/* Closes one of the run's fds in its epoll set. Removed first, because a child that has not
+ * reached execve yet has a copy of the pipe end, which would keep the closed fd in the set
+ * (always writable or at EOF: the loop would spin). */
+static void sl__run_unwatch(sl_sandbox_run *run, int *fd)
+{
+    if (*fd >= 0 && run->epfd >= 0) {
+        epoll_ctl(run->epfd, EPOLL_CTL_DEL, *fd, NULL);
+    }
+    sl__close(fd);
+}
+
 /* Reads what a pipe has now; closes it at EOF. At most 1 MiB per call, so a flooding
  * payload cannot starve the timeout check. */
 static void sl__run_read(sl_sandbox_run *run, int is_err)
@@ -22156,7 +22200,7 @@ static void sl__run_read(sl_sandbox_run *run, int is_err)
         if (n < 0 && errno == EAGAIN) {
             return;
         }
-        sl__close(fd);
+        sl__run_unwatch(run, fd);
     }
 }
 
@@ -22177,7 +22221,7 @@ static void sl__run_write_input(sl_sandbox_run *run)
         }
         break; /* EPIPE: the payload closed stdin, which is its right */
     }
-    sl__close(&run->in_fd);
+    sl__run_unwatch(run, &run->in_fd);
 }
 
 /* Reaps the run's top process when it has exited. */
@@ -22375,6 +22419,60 @@ static void sl__run_rearm(sl_sandbox_run *run)
     sl__run_arm_timer(run, at, 0);
 }
 
+/* Closes what only the setup needed: the setup pipe, the /output socket and the plan. */
+static void sl__run_setup_done(sl_sandbox_run *run)
+{
+    sl__run_unwatch(run, &run->setup_fd);
+    sl__close(&run->output_sock);
+    if (run->setup_plan != NULL) {
+        sl__plan_free(run->setup_plan);
+        sl__free(&run->alloc, run->setup_plan, sizeof(*run->setup_plan));
+        run->setup_plan = NULL;
+    }
+}
+
+/* Follows the children's setup: EOF on the setup pipe means the payload exec'd, a report
+ * means a step failed. A failure (or a setup still going at the deadline) ends the run: the
+ * children are killed and reaped, and sl_sandbox_poll returns the error from then on.
+ * Returns SL_OK while the run goes on. */
+static int sl__run_setup_step(sl_sandbox_run *run)
+{
+    sl_error e;
+    int rc;
+
+    if (run->setup_fd < 0) {
+        return SL_OK;
+    }
+    rc = sl__setup_read(run->setup_plan, run->setup_fd, &run->setup_msg, &run->setup_got, &e);
+    if (rc == SL_EAGAIN) {
+        if (sl_time_now_ns() < run->deadline_ns) {
+            return SL_OK;
+        }
+        rc = sl__error_sys(&e, SL_ETIMEOUT, "sandbox setup", ETIMEDOUT,
+                           "sandbox setup did not finish within the %u ms timeout",
+                           (unsigned)run->timeout_ms);
+    }
+    if (rc == SL_OK) {
+        SL__PROF(SL__PF_SETUP_DONE);
+        if (run->output_sock >= 0) {
+            /* init sent the tmpfs before it forked the payload, so it is queued by now,
+               unless the host killed the run during the setup. */
+            rc = sl__output_receive(&run->output, run->output_sock, &e);
+            if (rc != SL_OK && run->stop_at_ns != 0) {
+                rc = SL_OK; /* killed: the run ends without an /output copy */
+            }
+        }
+    }
+    sl__run_setup_done(run);
+    if (rc != SL_OK) {
+        run->setup_rc = rc;
+        run->setup_error = e;
+        sl__spawn_abort(run);
+        run->stop_at_ns = UINT64_MAX;
+    }
+    return rc;
+}
+
 /* Does every piece of work that is possible now, without waiting. */
 static void sl__run_step(sl_sandbox_run *run)
 {
@@ -22383,10 +22481,18 @@ static void sl__run_step(sl_sandbox_run *run)
 
     while (read(run->timerfd, &ticks, sizeof(ticks)) > 0) {
     }
+    if (sl__run_setup_step(run) != SL_OK) {
+        return;
+    }
     sl__run_write_input(run);
     sl__run_read(run, 0);
     sl__run_read(run, 1);
     sl__run_check_exit(run);
+    /* Once the top process is reaped, every write end of the setup pipe is closed, so the
+     * report (or EOF) is there now. A failed setup must not turn into a result. */
+    if (run->reaped && sl__run_setup_step(run) != SL_OK) {
+        return;
+    }
     now = sl_time_now_ns();
     if (!run->reaped && now >= run->deadline_ns && run->limit == SL_LIMIT_NONE) {
         run->limit = SL_LIMIT_TIMEOUT;
@@ -22410,19 +22516,27 @@ static void sl__run_step(sl_sandbox_run *run)
 
 /* ----------------------------------------------------------------- parent: spawn --- */
 
-static void sl__plan_free(sl__plan *plan)
+/* Releases what the children inherited at clone (the caller paths' fds, the Landlock
+ * ruleset, the seccomp program) and keeps the arena, whose strings name a failed step. */
+static void sl__plan_drop_fds(sl__plan *plan)
 {
     int i;
 
     for (i = 0; i < plan->source_fd_count; i++) {
-        close(plan->source_fds[i]);
+        sl__close(&plan->source_fds[i]);
     }
-    plan->source_fd_count = 0;
     sl__close(&plan->landlock_fd);
     if (plan->have_bpf && !plan->bpf_borrowed) {
         sl__seccomp_release(&plan->bpf);
     }
     plan->have_bpf = 0;
+    plan->policy = NULL; /* the caller's policy outlives only the spawn call */
+}
+
+static void sl__plan_free(sl__plan *plan)
+{
+    sl__plan_drop_fds(plan);
+    plan->source_fd_count = 0;
     sl__arena_free(&plan->arena);
 }
 
@@ -22710,7 +22824,14 @@ static int sl__plan_build(sl__plan *plan, const sl_sandbox_policy *pol,
             plan->cwd = pol->work_dir != NULL ? "/skill" : "/tmp";
             rc = sl__plan_mounts(plan, err);
         } else {
-            plan->cwd = pol->work_dir != NULL ? pol->work_dir : "/";
+            /* In the arena, because a setup failure names it after the spawn call. */
+            plan->cwd = pol->work_dir != NULL
+                            ? sl__arena_strndup(&plan->arena, pol->work_dir,
+                                                strlen(pol->work_dir))
+                            : "/";
+            if (plan->cwd == NULL) {
+                rc = sl__error(err, SL_ENOMEM, "out of memory while planning the sandbox");
+            }
         }
     }
     if (rc != SL_OK) {
@@ -22774,12 +22895,12 @@ static int sl__wait_setup(const sl__plan *plan, int setup_r, uint64_t deadline_n
 {
     sl__child_msg msg;
     size_t got = 0;
+    int rc = SL_EAGAIN;
 
-    while (got < sizeof(msg)) {
+    while (rc == SL_EAGAIN) {
         struct pollfd pfd;
         uint64_t now = sl_time_now_ns();
         int wait_ms = now >= deadline_ns ? 0 : (int)((deadline_ns - now) / 1000000u) + 1;
-        ssize_t n;
 
         pfd.fd = setup_r;
         pfd.events = POLLIN;
@@ -22789,18 +22910,9 @@ static int sl__wait_setup(const sl__plan *plan, int setup_r, uint64_t deadline_n
                                  "sandbox setup did not finish within the %u ms timeout",
                                  (unsigned)plan->policy->timeout_ms);
         }
-        n = read(setup_r, (char *)&msg + got, sizeof(msg) - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return got == 0 ? SL_OK
-                            : sl__error(err, SL_ESANDBOX_SPAWN, "sandbox setup sent a short "
-                                        "report");
-        }
-        got += (size_t)n;
+        rc = sl__setup_read(plan, setup_r, &msg, &got, err);
     }
-    return sl__child_error(plan, &msg, err);
+    return rc;
 }
 
 static void sl__run_free_fds(sl_sandbox_run *run)
@@ -22812,6 +22924,8 @@ static void sl__run_free_fds(sl_sandbox_run *run)
     sl__close(&run->out_fd);
     sl__close(&run->err_fd);
     sl__close(&run->status_fd);
+    sl__close(&run->setup_fd);
+    sl__close(&run->output_sock);
     sl__output_close(&run->output);
 }
 
@@ -22828,6 +22942,8 @@ static int sl__run_new(const sl_sandbox_policy *pol, const void *input, size_t i
     run->result_alloc = pol->alloc;
     run->pidfd = run->epfd = run->timerfd = -1;
     run->in_fd = run->out_fd = run->err_fd = run->status_fd = -1;
+    run->setup_fd = run->output_sock = -1;
+    run->timeout_ms = pol->timeout_ms;
     run->level = pol->level;
     run->out_max = pol->stdout_max;
     run->err_max = pol->stderr_max;
@@ -22854,6 +22970,7 @@ static void sl__run_release(sl_sandbox_run *run)
 {
     sl_allocator a = run->alloc;
 
+    sl__run_setup_done(run);
     sl__run_free_fds(run);
     if (run->have_cgroup) {
         sl__cgroup_destroy(&run->cgroup);
@@ -22869,8 +22986,8 @@ static void sl__run_release(sl_sandbox_run *run)
 static int sl__run_setup_poll(sl_sandbox_run *run, sl_error *err)
 {
     struct epoll_event ev;
-    int fds[4];
-    uint32_t events[4];
+    int fds[5];
+    uint32_t events[5];
     int i;
 
     run->pidfd = (int)syscall(SYS_pidfd_open, run->pid, 0u);
@@ -22888,7 +23005,9 @@ static int sl__run_setup_poll(sl_sandbox_run *run, sl_error *err)
     events[2] = EPOLLIN;
     fds[3] = run->in_fd;
     events[3] = EPOLLOUT;
-    for (i = 0; i < 4; i++) {
+    fds[4] = run->setup_fd;
+    events[4] = EPOLLIN;
+    for (i = 0; i < 5; i++) {
         memset(&ev, 0, sizeof(ev));
         ev.events = events[i];
         ev.data.fd = fds[i];
@@ -22911,6 +23030,9 @@ static int sl__run_setup_poll(sl_sandbox_run *run, sl_error *err)
     fcntl(run->err_fd, F_SETFL, O_NONBLOCK);
     if (run->in_fd >= 0) {
         fcntl(run->in_fd, F_SETFL, O_NONBLOCK);
+    }
+    if (run->setup_fd >= 0) {
+        fcntl(run->setup_fd, F_SETFL, O_NONBLOCK);
     }
     return SL_OK;
 }
@@ -22985,7 +23107,6 @@ static int sl__pipes_open(sl__spawn_pipes *p, int level, sl_error *err)
     return SL_OK;
 }
 
-/* Starts the children and waits until the payload exec'd or setup failed. */
 /* Moves process `pid` into the run's cgroup(s). Returns 0 or -errno. */
 static int sl__cgroup_attach(const sl__cgroup *cg, pid_t pid)
 {
@@ -23048,6 +23169,8 @@ static int sl__spawn_cgroup(sl_sandbox_run *run, sl__plan *plan, int sync_w, sl_
     return SL_OK;
 }
 
+/* Starts the children and does the parent's part of the setup (id maps, cgroup placement),
+ * which init waits for. Returns without waiting for the payload's execve. */
 static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
 {
     sl__spawn_pipes p;
@@ -23114,18 +23237,18 @@ static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
         }
         sl__close(&p.sync[1]);
     }
-    if (rc == SL_OK) {
-        rc = sl__wait_setup(plan, p.setup[0], run->deadline_ns, err);
+    if (rc != SL_OK) {
+        sl__close(&p.setup[0]);
+        sl__close(&output[0]);
+        return rc;
     }
-    if (rc == SL_OK && output[0] >= 0) {
-        run->output.uid = plan->uid;
-        run->output.gid = plan->gid;
-        rc = sl__output_receive(&run->output, output[0], err);
-    }
-    SL__PROF(SL__PF_SETUP_DONE);
-    sl__close(&p.setup[0]);
-    sl__close(&output[0]);
-    return rc;
+    /* The rest of the setup is the children's: sl_sandbox_poll follows it on the setup pipe
+     * (see sl__run_setup_step). */
+    run->setup_fd = p.setup[0];
+    run->output_sock = output[0];
+    run->output.uid = plan->uid;
+    run->output.gid = plan->gid;
+    return SL_OK;
 }
 
 /* Kills and reaps a run whose spawn failed. */
@@ -23147,7 +23270,7 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
                                    sl_sandbox_run **out, sl_error *err)
 {
     sl_sandbox_run *run = NULL;
-    sl__plan plan;
+    sl__plan *plan;
     int rc;
 
     if (out != NULL) {
@@ -23177,22 +23300,31 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
         return rc;
     }
     SL__PROF(SL__PF_QUOTA);
-    rc = sl__plan_build(&plan, policy, argv, err);
+    /* On the heap: the run keeps the plan until the setup is over, to name a failed step. */
+    plan = (sl__plan *)sl__malloc(&run->alloc, sizeof(*plan));
+    if (plan == NULL) {
+        sl__run_release(run);
+        return sl__error(err, SL_ENOMEM, "out of memory while starting a sandbox run");
+    }
+    rc = sl__plan_build(plan, policy, argv, err);
     SL__PROF(SL__PF_PLAN);
     if (rc != SL_OK) {
+        sl__free(&run->alloc, plan, sizeof(*plan));
         sl__run_release(run);
         return rc;
     }
-    run->cgroup = plan.cgroup;
-    run->have_cgroup = plan.have_cgroup;
+    run->cgroup = plan->cgroup;
+    run->have_cgroup = plan->have_cgroup;
     if (run->have_cgroup) {
         run->watch_at_ns = run->start_ns + SL__WATCH_NS;
     }
-    run->layers = plan.layers | (policy->level == 3 ? SL_LAYER_SCAN : 0u);
-    run->landlock_abi = plan.layers & SL_LAYER_LANDLOCK ? plan.landlock_abi : 0;
+    run->layers = plan->layers | (policy->level == 3 ? SL_LAYER_SCAN : 0u);
+    run->landlock_abi = plan->layers & SL_LAYER_LANDLOCK ? plan->landlock_abi : 0;
 
-    rc = sl__spawn_start(run, &plan, err);
-    sl__plan_free(&plan);
+    rc = sl__spawn_start(run, plan, err);
+    /* The children hold their own copies of the plan's fds from here on. */
+    sl__plan_drop_fds(plan);
+    run->setup_plan = plan;
     if (rc == SL_OK) {
         rc = sl__run_setup_poll(run, err);
     }
@@ -23225,8 +23357,14 @@ SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error 
         uint64_t now;
         int wait_ms;
 
-        if (!run->finished) {
+        if (!run->finished && run->setup_rc == SL_OK) {
             sl__run_step(run);
+        }
+        if (run->setup_rc != SL_OK) {
+            if (err != NULL) {
+                *err = run->setup_error;
+            }
+            return run->setup_rc;
         }
         if (run->finished) {
             return SL_OK;
@@ -24274,8 +24412,9 @@ static int sl__pool_run_plan(sl_sandbox_pool *pool, sl__plan *plan, const char *
     return rc;
 }
 
-/* Hands `entry` the request and turns it into a run. On failure the entry is discarded;
- * `*retry` says whether another entry may work (the entry was dead before the request). */
+/* Hands `entry` the request and turns it into a run, which takes `plan` over on success
+ * (allocated with the pool's allocator, which is the run's). On failure the entry is
+ * discarded, and `*retry` is 1 when another entry may work (this one died before the request). */
 static int sl__pool_start_run(sl_sandbox_pool *pool, sl__pool_entry *entry, sl__plan *plan,
                               sl_sandbox_run *run, int *retry, sl_error *err)
 {
@@ -24304,22 +24443,29 @@ static int sl__pool_start_run(sl_sandbox_pool *pool, sl__pool_entry *entry, sl__
     if (run->have_cgroup) {
         run->watch_at_ns = run->start_ns + SL__WATCH_NS;
     }
-    rc = sl__wait_setup(plan, entry->setup_r, run->deadline_ns, err);
-    if (rc == SL_OK && entry->output_r >= 0) {
-        /* init sent the tmpfs before it forked the payload, which said "r" after that, so
-           the fd is already queued on the socket. */
-        run->output.uid = entry->uid;
-        run->output.gid = entry->gid;
-        rc = sl__output_receive(&run->output, entry->output_r, err);
-    }
-    sl__close(&entry->setup_r);
+    /* The rest of the payload's setup (Landlock, execve) is followed by sl_sandbox_poll on
+     * the setup pipe, as for a cold run. The request is queued on the control socket, where
+     * it stays readable after this end is closed. init sent the /output tmpfs before it
+     * forked the payload, which sent "r" after that, so that fd is queued too. */
+    run->setup_fd = entry->setup_r;
+    run->output_sock = entry->output_r;
+    run->output.uid = entry->uid;
+    run->output.gid = entry->gid;
+    sl__plan_drop_fds(plan);
+    run->setup_plan = plan;
+    entry->setup_r = entry->output_r = -1;
     sl__close(&entry->ctrl);
-    sl__close(&entry->output_r);
     sl__pool_entry_reset(entry); /* the run owns the pid, the fds and the cgroup now */
-    if (rc == SL_OK) {
-        rc = sl__run_setup_poll(run, err);
+    return sl__run_setup_poll(run, err);
+}
+
+/* Frees a per-run plan that no run took over. */
+static void sl__pool_run_plan_free(sl_sandbox_pool *pool, sl__plan *plan)
+{
+    if (plan != NULL) {
+        sl__plan_free(plan);
+        sl__free(&pool->alloc, plan, sizeof(*plan));
     }
-    return rc;
 }
 
 SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const *argv,
@@ -24327,7 +24473,7 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
                                         sl_sandbox_run **out, sl_error *err)
 {
     sl_sandbox_run *run = NULL;
-    sl__plan plan;
+    sl__plan *plan;
     int retry = 1;
     int rc;
 
@@ -24347,9 +24493,14 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
     if (rc != SL_OK) {
         return rc;
     }
-    rc = sl__pool_run_plan(pool, &plan, argv, err);
+    /* On the heap: the run keeps the plan until its payload exec'd, to name a failed step. */
+    plan = (sl__plan *)sl__malloc(&pool->alloc, sizeof(*plan));
+    if (plan == NULL) {
+        return sl__error(err, SL_ENOMEM, "out of memory while starting a sandbox run");
+    }
+    rc = sl__pool_run_plan(pool, plan, argv, err);
     if (rc == 1) {
-        sl__plan_free(&plan);
+        sl__pool_run_plan_free(pool, plan);
         pool->stats.cold_runs++;
         /* NOTE: at level 3 the cold spawn scans work_dir a second time. */
         return sl_sandbox_spawn(&pool->policy, argv, input, input_len, out, err);
@@ -24372,7 +24523,7 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
             /* Nothing ready or coming: a cold spawn is the quickest way now (at level 3 it
                scans work_dir again). */
             sl__run_release(run);
-            sl__plan_free(&plan);
+            sl__pool_run_plan_free(pool, plan);
             pool->stats.cold_runs++;
             rc = sl_sandbox_spawn(&pool->policy, argv, input, input_len, out, err);
             if (pool->refill_on_spawn) {
@@ -24380,14 +24531,17 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
             }
             return rc;
         }
-        rc = sl__pool_start_run(pool, &pool->entries[index], &plan, run, &retry, err);
+        rc = sl__pool_start_run(pool, &pool->entries[index], plan, run, &retry, err);
+        if (run->setup_plan == plan) {
+            plan = NULL; /* the run frees it */
+        }
         if (rc != SL_OK && retry) {
             rc = SL_OK; /* that entry had died: take the next one */
             continue;
         }
         break;
     }
-    sl__plan_free(&plan);
+    sl__pool_run_plan_free(pool, plan);
     if (rc != SL_OK) {
         if (run != NULL) {
             sl__spawn_abort(run);

@@ -255,19 +255,31 @@ SKILLLITE_API int sl_sandbox_exec(const sl_sandbox_policy *policy, const char *c
 typedef struct sl_sandbox_run sl_sandbox_run;
 
 /* Starts `argv` under `policy` and returns at once. The input is copied. Returns SL_OK with
- * `*run` set, or an error as for sl_sandbox_exec. */
+ * `*run` set, or an error as for sl_sandbox_exec found before the children exist: the
+ * policy check, the level 3 gate, a program not found, planning, the parent's part of the
+ * setup (clone, uid and gid maps, the run's cgroup). The call does not wait for the payload's
+ * execve: setup failures of the child are reported by sl_sandbox_poll, with the same code,
+ * stage and message as sl_sandbox_exec returns for them. Input written to the payload's
+ * stdin before its execve waits in the pipe. */
 SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *const *argv,
                                    const void *input, size_t input_len,
                                    sl_sandbox_run **run, sl_error *err);
 
 /* Returns a file descriptor that becomes readable when sl_sandbox_poll() can make progress
- * (output arrived, the command ended, the deadline passed). Owned by the run. */
+ * (the setup ended, output arrived, the command ended, the deadline
+ * passed). Owned by the run. */
 SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run);
 
 /* Advances the run, waiting at most `timeout_ms` (0: do not wait, -1: until the end).
  * Returns SL_EAGAIN while it is running and SL_OK once it has ended, after which
  * sl_sandbox_take_result() hands over the result. Other codes end the run: SL_EINVAL (NULL
- * run) or SL_ESANDBOX_SPAWN (a system call of the host side failed; `err` names it). */
+ * run), SL_ESANDBOX_SPAWN (a system call of the host side failed; `err` names it), or a
+ * setup failure of the child: the layer's SL_ESANDBOX_* code (SL_ESANDBOX_EXEC when execve
+ * failed) with `err` naming the stage and the fix, or SL_ETIMEOUT when the setup was not
+ * over by the deadline. After a setup failure the children are killed and reaped, every
+ * later poll returns the same code and message, there is no result (SL_ESTATE), and the
+ * host frees the run. A run killed by sl_sandbox_kill() during its setup ends with SL_OK
+ * and SL_LIMIT_KILLED. */
 SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error *err);
 
 /* Ends the run: every process is killed (at level 2 by the sandbox's init, which reaps them
@@ -326,8 +338,8 @@ SKILLLITE_API int sl_skill_run(const sl_skill *skill, const sl_sandbox_policy *p
  * `cold_runs` in the stats counts it.
  *
  * Refilling: no thread is created. sl_sandbox_pool_refill() replaces used and dead entries
- * without waiting for them to become ready; sl_sandbox_pool_spawn() calls it after the
- * payload exec'd when `refill_on_spawn` is set. sl_sandbox_pool_fd() becomes readable when an
+ * without waiting for them to become ready; sl_sandbox_pool_spawn() calls it after handing
+ * the run to an entry when `refill_on_spawn` is set. sl_sandbox_pool_fd() becomes readable when an
  * entry became ready or died, so a host can call sl_sandbox_pool_refill() from its own loop.
  *
  * Security: an idle entry holds no host fd, only the pipes and the control socket the pool
@@ -352,8 +364,8 @@ typedef struct sl_sandbox_pool_config {
                                         pyenv python, whose install prefix every entry binds
                                         read-only so that pooled runs can exec them */
     int refill_on_spawn;             /* 1 (default): sl_sandbox_pool_spawn starts the
-                                        replacement entry after the payload exec'd. 0: only
-                                        sl_sandbox_pool_refill does */
+                                        replacement entry after handing the run over. 0:
+                                        only sl_sandbox_pool_refill does */
 } sl_sandbox_pool_config;
 
 /* Counters of a pool, for hosts and tests. */
@@ -377,10 +389,12 @@ SKILLLITE_API void sl_sandbox_pool_config_init(sl_sandbox_pool_config *config);
 SKILLLITE_API int sl_sandbox_pool_new(const sl_sandbox_pool_config *config,
                                       sl_sandbox_pool **pool, sl_error *err);
 
-/* Starts `argv` in a ready entry with `input` on stdin (copied) and returns once the payload
- * exec'd, like sl_sandbox_spawn(). When no entry is ready it waits for one that is being
- * prepared, and when none is, it runs a cold sl_sandbox_spawn() with the template policy.
- * Returns as sl_sandbox_spawn(). The run does not depend on the pool: it may outlive it. */
+/* Starts `argv` in a ready entry with `input` on stdin (copied) and returns once the entry
+ * has the request, without waiting for the payload's execve, like sl_sandbox_spawn(): the
+ * failures of the payload's last steps (Landlock, execve) are reported by sl_sandbox_poll.
+ * When no entry is ready it waits for one that is being prepared, and when none is, it runs
+ * a cold sl_sandbox_spawn() with the template policy. Returns as sl_sandbox_spawn(). The run
+ * does not depend on the pool: it may outlive it. */
 SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const *argv,
                                         const void *input, size_t input_len,
                                         sl_sandbox_run **run, sl_error *err);

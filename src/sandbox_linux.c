@@ -2132,6 +2132,35 @@ static int sl__child_error(const sl__plan *plan, const sl__child_msg *msg, sl_er
                          sl__stage_hint(stage, msg->err));
 }
 
+/* Reads the bytes in the setup pipe into `msg` (`*got` bytes so far). Returns SL_EAGAIN
+ * while the pipe is open and the report incomplete (after at most one read with data, so a
+ * blocking pipe does not block here once poll reported it readable), SL_OK at EOF without a report (every
+ * process closed its end: the payload exec'd), or the error of a complete report. */
+static int sl__setup_read(const sl__plan *plan, int setup_r, sl__child_msg *msg, size_t *got,
+                          sl_error *err)
+{
+    for (;;) {
+        ssize_t n = read(setup_r, (char *)msg + *got, sizeof(*msg) - *got);
+
+        if (n > 0) {
+            *got += (size_t)n;
+            if (*got == sizeof(*msg)) {
+                return sl__child_error(plan, msg, err);
+            }
+            return SL_EAGAIN; /* the rest comes with the next readiness */
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            return SL_EAGAIN;
+        }
+        return *got == 0 ? SL_OK
+                         : sl__error(err, SL_ESANDBOX_SPAWN, "sandbox setup sent a short "
+                                     "report");
+    }
+}
+
 static int sl__clone_error(int saved, sl_error *err)
 {
     const char *hint;
@@ -2202,7 +2231,19 @@ struct sl_sandbox_run {
     int landlock_abi;
     int finished;
     sl_sandbox_result result;
+    /* The children's setup, from clone until the payload exec'd (see sl__run_setup_step). */
+    int setup_fd;            /* read end of the setup pipe, in the epoll set; -1 when over */
+    sl__child_msg setup_msg; /* a failure report being read */
+    size_t setup_got;
+    sl__plan *setup_plan;    /* names the failed step in the message; freed when over */
+    int output_sock;         /* level 2 with output_dir: init passes the /output tmpfs here */
+    uint32_t timeout_ms;
+    int setup_rc;            /* SL_OK, or the setup failure that ended the run */
+    sl_error setup_error;    /* its message, returned by every later poll */
 };
+
+static void sl__plan_free(sl__plan *plan);
+static void sl__spawn_abort(sl_sandbox_run *run);
 
 static void sl__close(int *fd)
 {
@@ -2382,6 +2423,17 @@ static void sl__run_keep(sl_sandbox_run *run, char **buf, size_t *len, size_t *c
     *len += take;
 }
 
+/* Closes one of the run's fds in its epoll set. Removed first, because a child that has not
+ * reached execve yet has a copy of the pipe end, which would keep the closed fd in the set
+ * (always writable or at EOF: the loop would spin). */
+static void sl__run_unwatch(sl_sandbox_run *run, int *fd)
+{
+    if (*fd >= 0 && run->epfd >= 0) {
+        epoll_ctl(run->epfd, EPOLL_CTL_DEL, *fd, NULL);
+    }
+    sl__close(fd);
+}
+
 /* Reads what a pipe has now; closes it at EOF. At most 1 MiB per call, so a flooding
  * payload cannot starve the timeout check. */
 static void sl__run_read(sl_sandbox_run *run, int is_err)
@@ -2409,7 +2461,7 @@ static void sl__run_read(sl_sandbox_run *run, int is_err)
         if (n < 0 && errno == EAGAIN) {
             return;
         }
-        sl__close(fd);
+        sl__run_unwatch(run, fd);
     }
 }
 
@@ -2430,7 +2482,7 @@ static void sl__run_write_input(sl_sandbox_run *run)
         }
         break; /* EPIPE: the payload closed stdin, which is its right */
     }
-    sl__close(&run->in_fd);
+    sl__run_unwatch(run, &run->in_fd);
 }
 
 /* Reaps the run's top process when it has exited. */
@@ -2628,6 +2680,60 @@ static void sl__run_rearm(sl_sandbox_run *run)
     sl__run_arm_timer(run, at, 0);
 }
 
+/* Closes what only the setup needed: the setup pipe, the /output socket and the plan. */
+static void sl__run_setup_done(sl_sandbox_run *run)
+{
+    sl__run_unwatch(run, &run->setup_fd);
+    sl__close(&run->output_sock);
+    if (run->setup_plan != NULL) {
+        sl__plan_free(run->setup_plan);
+        sl__free(&run->alloc, run->setup_plan, sizeof(*run->setup_plan));
+        run->setup_plan = NULL;
+    }
+}
+
+/* Follows the children's setup: EOF on the setup pipe means the payload exec'd, a report
+ * means a step failed. A failure (or a setup still going at the deadline) ends the run: the
+ * children are killed and reaped, and sl_sandbox_poll returns the error from then on.
+ * Returns SL_OK while the run goes on. */
+static int sl__run_setup_step(sl_sandbox_run *run)
+{
+    sl_error e;
+    int rc;
+
+    if (run->setup_fd < 0) {
+        return SL_OK;
+    }
+    rc = sl__setup_read(run->setup_plan, run->setup_fd, &run->setup_msg, &run->setup_got, &e);
+    if (rc == SL_EAGAIN) {
+        if (sl_time_now_ns() < run->deadline_ns) {
+            return SL_OK;
+        }
+        rc = sl__error_sys(&e, SL_ETIMEOUT, "sandbox setup", ETIMEDOUT,
+                           "sandbox setup did not finish within the %u ms timeout",
+                           (unsigned)run->timeout_ms);
+    }
+    if (rc == SL_OK) {
+        SL__PROF(SL__PF_SETUP_DONE);
+        if (run->output_sock >= 0) {
+            /* init sent the tmpfs before it forked the payload, so it is queued by now,
+               unless the host killed the run during the setup. */
+            rc = sl__output_receive(&run->output, run->output_sock, &e);
+            if (rc != SL_OK && run->stop_at_ns != 0) {
+                rc = SL_OK; /* killed: the run ends without an /output copy */
+            }
+        }
+    }
+    sl__run_setup_done(run);
+    if (rc != SL_OK) {
+        run->setup_rc = rc;
+        run->setup_error = e;
+        sl__spawn_abort(run);
+        run->stop_at_ns = UINT64_MAX;
+    }
+    return rc;
+}
+
 /* Does every piece of work that is possible now, without waiting. */
 static void sl__run_step(sl_sandbox_run *run)
 {
@@ -2636,10 +2742,18 @@ static void sl__run_step(sl_sandbox_run *run)
 
     while (read(run->timerfd, &ticks, sizeof(ticks)) > 0) {
     }
+    if (sl__run_setup_step(run) != SL_OK) {
+        return;
+    }
     sl__run_write_input(run);
     sl__run_read(run, 0);
     sl__run_read(run, 1);
     sl__run_check_exit(run);
+    /* Once the top process is reaped, every write end of the setup pipe is closed, so the
+     * report (or EOF) is there now. A failed setup must not turn into a result. */
+    if (run->reaped && sl__run_setup_step(run) != SL_OK) {
+        return;
+    }
     now = sl_time_now_ns();
     if (!run->reaped && now >= run->deadline_ns && run->limit == SL_LIMIT_NONE) {
         run->limit = SL_LIMIT_TIMEOUT;
@@ -2663,19 +2777,27 @@ static void sl__run_step(sl_sandbox_run *run)
 
 /* ----------------------------------------------------------------- parent: spawn --- */
 
-static void sl__plan_free(sl__plan *plan)
+/* Releases what the children inherited at clone (the caller paths' fds, the Landlock
+ * ruleset, the seccomp program) and keeps the arena, whose strings name a failed step. */
+static void sl__plan_drop_fds(sl__plan *plan)
 {
     int i;
 
     for (i = 0; i < plan->source_fd_count; i++) {
-        close(plan->source_fds[i]);
+        sl__close(&plan->source_fds[i]);
     }
-    plan->source_fd_count = 0;
     sl__close(&plan->landlock_fd);
     if (plan->have_bpf && !plan->bpf_borrowed) {
         sl__seccomp_release(&plan->bpf);
     }
     plan->have_bpf = 0;
+    plan->policy = NULL; /* the caller's policy outlives only the spawn call */
+}
+
+static void sl__plan_free(sl__plan *plan)
+{
+    sl__plan_drop_fds(plan);
+    plan->source_fd_count = 0;
     sl__arena_free(&plan->arena);
 }
 
@@ -2963,7 +3085,14 @@ static int sl__plan_build(sl__plan *plan, const sl_sandbox_policy *pol,
             plan->cwd = pol->work_dir != NULL ? "/skill" : "/tmp";
             rc = sl__plan_mounts(plan, err);
         } else {
-            plan->cwd = pol->work_dir != NULL ? pol->work_dir : "/";
+            /* In the arena, because a setup failure names it after the spawn call. */
+            plan->cwd = pol->work_dir != NULL
+                            ? sl__arena_strndup(&plan->arena, pol->work_dir,
+                                                strlen(pol->work_dir))
+                            : "/";
+            if (plan->cwd == NULL) {
+                rc = sl__error(err, SL_ENOMEM, "out of memory while planning the sandbox");
+            }
         }
     }
     if (rc != SL_OK) {
@@ -3027,12 +3156,12 @@ static int sl__wait_setup(const sl__plan *plan, int setup_r, uint64_t deadline_n
 {
     sl__child_msg msg;
     size_t got = 0;
+    int rc = SL_EAGAIN;
 
-    while (got < sizeof(msg)) {
+    while (rc == SL_EAGAIN) {
         struct pollfd pfd;
         uint64_t now = sl_time_now_ns();
         int wait_ms = now >= deadline_ns ? 0 : (int)((deadline_ns - now) / 1000000u) + 1;
-        ssize_t n;
 
         pfd.fd = setup_r;
         pfd.events = POLLIN;
@@ -3042,18 +3171,9 @@ static int sl__wait_setup(const sl__plan *plan, int setup_r, uint64_t deadline_n
                                  "sandbox setup did not finish within the %u ms timeout",
                                  (unsigned)plan->policy->timeout_ms);
         }
-        n = read(setup_r, (char *)&msg + got, sizeof(msg) - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return got == 0 ? SL_OK
-                            : sl__error(err, SL_ESANDBOX_SPAWN, "sandbox setup sent a short "
-                                        "report");
-        }
-        got += (size_t)n;
+        rc = sl__setup_read(plan, setup_r, &msg, &got, err);
     }
-    return sl__child_error(plan, &msg, err);
+    return rc;
 }
 
 static void sl__run_free_fds(sl_sandbox_run *run)
@@ -3065,6 +3185,8 @@ static void sl__run_free_fds(sl_sandbox_run *run)
     sl__close(&run->out_fd);
     sl__close(&run->err_fd);
     sl__close(&run->status_fd);
+    sl__close(&run->setup_fd);
+    sl__close(&run->output_sock);
     sl__output_close(&run->output);
 }
 
@@ -3081,6 +3203,8 @@ static int sl__run_new(const sl_sandbox_policy *pol, const void *input, size_t i
     run->result_alloc = pol->alloc;
     run->pidfd = run->epfd = run->timerfd = -1;
     run->in_fd = run->out_fd = run->err_fd = run->status_fd = -1;
+    run->setup_fd = run->output_sock = -1;
+    run->timeout_ms = pol->timeout_ms;
     run->level = pol->level;
     run->out_max = pol->stdout_max;
     run->err_max = pol->stderr_max;
@@ -3107,6 +3231,7 @@ static void sl__run_release(sl_sandbox_run *run)
 {
     sl_allocator a = run->alloc;
 
+    sl__run_setup_done(run);
     sl__run_free_fds(run);
     if (run->have_cgroup) {
         sl__cgroup_destroy(&run->cgroup);
@@ -3122,8 +3247,8 @@ static void sl__run_release(sl_sandbox_run *run)
 static int sl__run_setup_poll(sl_sandbox_run *run, sl_error *err)
 {
     struct epoll_event ev;
-    int fds[4];
-    uint32_t events[4];
+    int fds[5];
+    uint32_t events[5];
     int i;
 
     run->pidfd = (int)syscall(SYS_pidfd_open, run->pid, 0u);
@@ -3141,7 +3266,9 @@ static int sl__run_setup_poll(sl_sandbox_run *run, sl_error *err)
     events[2] = EPOLLIN;
     fds[3] = run->in_fd;
     events[3] = EPOLLOUT;
-    for (i = 0; i < 4; i++) {
+    fds[4] = run->setup_fd;
+    events[4] = EPOLLIN;
+    for (i = 0; i < 5; i++) {
         memset(&ev, 0, sizeof(ev));
         ev.events = events[i];
         ev.data.fd = fds[i];
@@ -3164,6 +3291,9 @@ static int sl__run_setup_poll(sl_sandbox_run *run, sl_error *err)
     fcntl(run->err_fd, F_SETFL, O_NONBLOCK);
     if (run->in_fd >= 0) {
         fcntl(run->in_fd, F_SETFL, O_NONBLOCK);
+    }
+    if (run->setup_fd >= 0) {
+        fcntl(run->setup_fd, F_SETFL, O_NONBLOCK);
     }
     return SL_OK;
 }
@@ -3238,7 +3368,6 @@ static int sl__pipes_open(sl__spawn_pipes *p, int level, sl_error *err)
     return SL_OK;
 }
 
-/* Starts the children and waits until the payload exec'd or setup failed. */
 /* Moves process `pid` into the run's cgroup(s). Returns 0 or -errno. */
 static int sl__cgroup_attach(const sl__cgroup *cg, pid_t pid)
 {
@@ -3301,6 +3430,8 @@ static int sl__spawn_cgroup(sl_sandbox_run *run, sl__plan *plan, int sync_w, sl_
     return SL_OK;
 }
 
+/* Starts the children and does the parent's part of the setup (id maps, cgroup placement),
+ * which init waits for. Returns without waiting for the payload's execve. */
 static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
 {
     sl__spawn_pipes p;
@@ -3367,18 +3498,18 @@ static int sl__spawn_start(sl_sandbox_run *run, sl__plan *plan, sl_error *err)
         }
         sl__close(&p.sync[1]);
     }
-    if (rc == SL_OK) {
-        rc = sl__wait_setup(plan, p.setup[0], run->deadline_ns, err);
+    if (rc != SL_OK) {
+        sl__close(&p.setup[0]);
+        sl__close(&output[0]);
+        return rc;
     }
-    if (rc == SL_OK && output[0] >= 0) {
-        run->output.uid = plan->uid;
-        run->output.gid = plan->gid;
-        rc = sl__output_receive(&run->output, output[0], err);
-    }
-    SL__PROF(SL__PF_SETUP_DONE);
-    sl__close(&p.setup[0]);
-    sl__close(&output[0]);
-    return rc;
+    /* The rest of the setup is the children's: sl_sandbox_poll follows it on the setup pipe
+     * (see sl__run_setup_step). */
+    run->setup_fd = p.setup[0];
+    run->output_sock = output[0];
+    run->output.uid = plan->uid;
+    run->output.gid = plan->gid;
+    return SL_OK;
 }
 
 /* Kills and reaps a run whose spawn failed. */
@@ -3400,7 +3531,7 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
                                    sl_sandbox_run **out, sl_error *err)
 {
     sl_sandbox_run *run = NULL;
-    sl__plan plan;
+    sl__plan *plan;
     int rc;
 
     if (out != NULL) {
@@ -3430,22 +3561,31 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
         return rc;
     }
     SL__PROF(SL__PF_QUOTA);
-    rc = sl__plan_build(&plan, policy, argv, err);
+    /* On the heap: the run keeps the plan until the setup is over, to name a failed step. */
+    plan = (sl__plan *)sl__malloc(&run->alloc, sizeof(*plan));
+    if (plan == NULL) {
+        sl__run_release(run);
+        return sl__error(err, SL_ENOMEM, "out of memory while starting a sandbox run");
+    }
+    rc = sl__plan_build(plan, policy, argv, err);
     SL__PROF(SL__PF_PLAN);
     if (rc != SL_OK) {
+        sl__free(&run->alloc, plan, sizeof(*plan));
         sl__run_release(run);
         return rc;
     }
-    run->cgroup = plan.cgroup;
-    run->have_cgroup = plan.have_cgroup;
+    run->cgroup = plan->cgroup;
+    run->have_cgroup = plan->have_cgroup;
     if (run->have_cgroup) {
         run->watch_at_ns = run->start_ns + SL__WATCH_NS;
     }
-    run->layers = plan.layers | (policy->level == 3 ? SL_LAYER_SCAN : 0u);
-    run->landlock_abi = plan.layers & SL_LAYER_LANDLOCK ? plan.landlock_abi : 0;
+    run->layers = plan->layers | (policy->level == 3 ? SL_LAYER_SCAN : 0u);
+    run->landlock_abi = plan->layers & SL_LAYER_LANDLOCK ? plan->landlock_abi : 0;
 
-    rc = sl__spawn_start(run, &plan, err);
-    sl__plan_free(&plan);
+    rc = sl__spawn_start(run, plan, err);
+    /* The children hold their own copies of the plan's fds from here on. */
+    sl__plan_drop_fds(plan);
+    run->setup_plan = plan;
     if (rc == SL_OK) {
         rc = sl__run_setup_poll(run, err);
     }
@@ -3478,8 +3618,14 @@ SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error 
         uint64_t now;
         int wait_ms;
 
-        if (!run->finished) {
+        if (!run->finished && run->setup_rc == SL_OK) {
             sl__run_step(run);
+        }
+        if (run->setup_rc != SL_OK) {
+            if (err != NULL) {
+                *err = run->setup_error;
+            }
+            return run->setup_rc;
         }
         if (run->finished) {
             return SL_OK;

@@ -761,8 +761,9 @@ static int sl__pool_run_plan(sl_sandbox_pool *pool, sl__plan *plan, const char *
     return rc;
 }
 
-/* Hands `entry` the request and turns it into a run. On failure the entry is discarded;
- * `*retry` says whether another entry may work (the entry was dead before the request). */
+/* Hands `entry` the request and turns it into a run, which takes `plan` over on success
+ * (allocated with the pool's allocator, which is the run's). On failure the entry is
+ * discarded, and `*retry` is 1 when another entry may work (this one died before the request). */
 static int sl__pool_start_run(sl_sandbox_pool *pool, sl__pool_entry *entry, sl__plan *plan,
                               sl_sandbox_run *run, int *retry, sl_error *err)
 {
@@ -791,22 +792,29 @@ static int sl__pool_start_run(sl_sandbox_pool *pool, sl__pool_entry *entry, sl__
     if (run->have_cgroup) {
         run->watch_at_ns = run->start_ns + SL__WATCH_NS;
     }
-    rc = sl__wait_setup(plan, entry->setup_r, run->deadline_ns, err);
-    if (rc == SL_OK && entry->output_r >= 0) {
-        /* init sent the tmpfs before it forked the payload, which said "r" after that, so
-           the fd is already queued on the socket. */
-        run->output.uid = entry->uid;
-        run->output.gid = entry->gid;
-        rc = sl__output_receive(&run->output, entry->output_r, err);
-    }
-    sl__close(&entry->setup_r);
+    /* The rest of the payload's setup (Landlock, execve) is followed by sl_sandbox_poll on
+     * the setup pipe, as for a cold run. The request is queued on the control socket, where
+     * it stays readable after this end is closed. init sent the /output tmpfs before it
+     * forked the payload, which sent "r" after that, so that fd is queued too. */
+    run->setup_fd = entry->setup_r;
+    run->output_sock = entry->output_r;
+    run->output.uid = entry->uid;
+    run->output.gid = entry->gid;
+    sl__plan_drop_fds(plan);
+    run->setup_plan = plan;
+    entry->setup_r = entry->output_r = -1;
     sl__close(&entry->ctrl);
-    sl__close(&entry->output_r);
     sl__pool_entry_reset(entry); /* the run owns the pid, the fds and the cgroup now */
-    if (rc == SL_OK) {
-        rc = sl__run_setup_poll(run, err);
+    return sl__run_setup_poll(run, err);
+}
+
+/* Frees a per-run plan that no run took over. */
+static void sl__pool_run_plan_free(sl_sandbox_pool *pool, sl__plan *plan)
+{
+    if (plan != NULL) {
+        sl__plan_free(plan);
+        sl__free(&pool->alloc, plan, sizeof(*plan));
     }
-    return rc;
 }
 
 SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const *argv,
@@ -814,7 +822,7 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
                                         sl_sandbox_run **out, sl_error *err)
 {
     sl_sandbox_run *run = NULL;
-    sl__plan plan;
+    sl__plan *plan;
     int retry = 1;
     int rc;
 
@@ -834,9 +842,14 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
     if (rc != SL_OK) {
         return rc;
     }
-    rc = sl__pool_run_plan(pool, &plan, argv, err);
+    /* On the heap: the run keeps the plan until its payload exec'd, to name a failed step. */
+    plan = (sl__plan *)sl__malloc(&pool->alloc, sizeof(*plan));
+    if (plan == NULL) {
+        return sl__error(err, SL_ENOMEM, "out of memory while starting a sandbox run");
+    }
+    rc = sl__pool_run_plan(pool, plan, argv, err);
     if (rc == 1) {
-        sl__plan_free(&plan);
+        sl__pool_run_plan_free(pool, plan);
         pool->stats.cold_runs++;
         /* NOTE: at level 3 the cold spawn scans work_dir a second time. */
         return sl_sandbox_spawn(&pool->policy, argv, input, input_len, out, err);
@@ -859,7 +872,7 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
             /* Nothing ready or coming: a cold spawn is the quickest way now (at level 3 it
                scans work_dir again). */
             sl__run_release(run);
-            sl__plan_free(&plan);
+            sl__pool_run_plan_free(pool, plan);
             pool->stats.cold_runs++;
             rc = sl_sandbox_spawn(&pool->policy, argv, input, input_len, out, err);
             if (pool->refill_on_spawn) {
@@ -867,14 +880,17 @@ SKILLLITE_API int sl_sandbox_pool_spawn(sl_sandbox_pool *pool, const char *const
             }
             return rc;
         }
-        rc = sl__pool_start_run(pool, &pool->entries[index], &plan, run, &retry, err);
+        rc = sl__pool_start_run(pool, &pool->entries[index], plan, run, &retry, err);
+        if (run->setup_plan == plan) {
+            plan = NULL; /* the run frees it */
+        }
         if (rc != SL_OK && retry) {
             rc = SL_OK; /* that entry had died: take the next one */
             continue;
         }
         break;
     }
-    sl__plan_free(&plan);
+    sl__pool_run_plan_free(pool, plan);
     if (rc != SL_OK) {
         if (run != NULL) {
             sl__spawn_abort(run);

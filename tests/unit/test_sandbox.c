@@ -1313,6 +1313,116 @@ static long long file_size(const char *dir, const char *name)
 }
 
 /* Level 1 has no mounts, but output_dir still gets its quota. */
+/* sl_sandbox_spawn returns before the payload's execve: a failure of the children's setup
+ * comes from sl_sandbox_poll, with the same code and message as sl_sandbox_exec returns. */
+TEST(sandbox_setup_failure_reported_by_poll)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_sandbox_run *run = NULL;
+    sl_error e;
+    sl_error again;
+    sl_error via_exec;
+    char dir[] = "/tmp/sl-setup-XXXXXX";
+    char out[] = "/tmp/sl-setup-out-XXXXXX";
+    char prog[64];
+    int fd;
+    int level;
+    const char *argv[] = {prog, NULL};
+    char reason[200];
+    int ready = level2_ready(reason, sizeof(reason));
+
+    make_dir(dir);
+    make_dir(out);
+    REQUIRE(dir[0] != '\0' && out[0] != '\0');
+    snprintf(prog, sizeof(prog), "%s/prog", dir);
+    fd = open(prog, O_CREAT | O_WRONLY, 0755);
+    REQUIRE(fd >= 0);
+    CHECK(write(fd, "\x7f" "ELF-not-really", 15) == 15);
+    close(fd);
+    for (level = 1; level <= 3; level++) {
+        struct pollfd pfd;
+
+        if (level >= 2 && !ready) {
+            break;
+        }
+        policy_level(&p, level >= 2 ? 2 : 1);
+        if (level == 3) {
+            p.output_dir = out; /* the /output socket is closed with the failed setup */
+        }
+        CHECK_INT(sl_sandbox_spawn(&p, argv, "input", 5, &run, &e), SL_OK);
+        REQUIRE(run != NULL);
+        pfd.fd = sl_sandbox_fd(run);
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        CHECK_INT(poll(&pfd, 1, 5000), 1);
+        CHECK_INT(sl_sandbox_poll(run, -1, &e), SL_ESANDBOX_EXEC);
+        CHECK_STR(e.stage, "execve");
+        CHECK_INT(e.sys_errno, ENOEXEC);
+        CHECK(strstr(e.message, prog) != NULL);
+        /* The run stays ended with that error. */
+        CHECK_INT(sl_sandbox_poll(run, 0, &again), SL_ESANDBOX_EXEC);
+        CHECK_STR(again.message, e.message);
+        CHECK_INT(sl_sandbox_poll(run, 0, NULL), SL_ESANDBOX_EXEC);
+        sl_sandbox_kill(run);
+        CHECK_INT(sl_sandbox_take_result(run, &r), SL_ESTATE);
+        sl_sandbox_free(run);
+        run = NULL;
+        CHECK_INT(sl_sandbox_exec(&p, argv, NULL, 0, &r, &via_exec), SL_ESANDBOX_EXEC);
+        CHECK_STR(via_exec.message, e.message);
+        CHECK_STR(via_exec.stage, e.stage);
+        CHECK_INT(r.stdout_data == NULL, 1);
+    }
+    unlink(prog);
+    rmdir(dir);
+    remove_tree(out);
+    if (!ready) {
+        SKIP(reason);
+    }
+}
+
+/* A run killed before its payload reached execve ends as killed, not as a setup failure. */
+TEST(sandbox_kill_during_setup)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_result r;
+    sl_sandbox_run *run = NULL;
+    sl_error e;
+    char out[] = "/tmp/sl-killsetup-XXXXXX";
+    const char *argv[] = {"/bin/sleep", "10", NULL};
+    int level;
+    char reason[200];
+    int ready = level2_ready(reason, sizeof(reason));
+
+    make_dir(out);
+    REQUIRE(out[0] != '\0');
+    for (level = 1; level <= 3; level++) {
+        if (level >= 2 && !ready) {
+            break;
+        }
+        policy_level(&p, level >= 2 ? 2 : 1);
+        if (level == 3) {
+            p.output_dir = out;
+        }
+        CHECK_INT(sl_sandbox_spawn(&p, argv, NULL, 0, &run, &e), SL_OK);
+        REQUIRE(run != NULL);
+        sl_sandbox_kill(run);
+        CHECK_INT(sl_sandbox_poll(run, 5000, &e), SL_OK);
+        REQUIRE(sl_sandbox_take_result(run, &r) == SL_OK);
+        CHECK_INT(r.limit, SL_LIMIT_KILLED);
+        CHECK_INT(r.exited, 0);
+        CHECK_INT(r.signal, SIGKILL);
+        CHECK(r.wall_ns < 2000000000u);
+        sl_sandbox_result_free(&r);
+        sl_sandbox_free(run);
+        run = NULL;
+    }
+    remove_tree(out);
+    if (!ready) {
+        SKIP(reason);
+    }
+}
+
 TEST(sandbox_output_quota_level1)
 {
     sl_sandbox_policy p;

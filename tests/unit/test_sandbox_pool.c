@@ -513,6 +513,44 @@ TEST(sandbox_pool_output_dir)
     pool_remove_out(out);
 }
 
+/* sl_sandbox_pool_spawn returns before the payload's execve: a run killed at once ends as
+ * killed, and one that goes on reads the input written before its execve. */
+TEST(sandbox_pool_spawn_does_not_wait_for_exec)
+{
+    sl_sandbox_policy p;
+    sl_sandbox_pool *pool;
+    sl_sandbox_run *run = NULL;
+    sl_sandbox_result r;
+    sl_error e;
+    char out[] = "/tmp/sl-pool-kill-XXXXXX";
+    const char *sleeper[] = {"/bin/sleep", "10", NULL};
+    const char *cat[] = {"/bin/cat", NULL};
+
+    POOL_NEED_LEVEL2();
+    pool_make_dir(out);
+    REQUIRE(out[0] != '\0');
+    pool_policy(&p);
+    p.output_dir = out;
+    POOL_REQUIRE_OK(pool_make(&p, 2, &pool, &e));
+    CHECK_INT(sl_sandbox_pool_spawn(pool, sleeper, NULL, 0, &run, &e), SL_OK);
+    REQUIRE(run != NULL);
+    sl_sandbox_kill(run);
+    CHECK_INT(sl_sandbox_poll(run, 5000, &e), SL_OK);
+    REQUIRE(sl_sandbox_take_result(run, &r) == SL_OK);
+    CHECK_INT(r.limit, SL_LIMIT_KILLED);
+    CHECK_INT(r.exited, 0);
+    CHECK_INT(r.signal, SIGKILL);
+    sl_sandbox_result_free(&r);
+    sl_sandbox_free(run);
+    run = NULL;
+    POOL_REQUIRE_OK(pool_exec(pool, cat, "before exec", &r, &e));
+    CHECK_STR(r.stdout_data, "before exec");
+    CHECK_INT(r.exit_code, 0);
+    sl_sandbox_result_free(&r);
+    sl_sandbox_pool_free(pool);
+    pool_remove_out(out);
+}
+
 /* A program the entries cannot see runs cold; a missing one fails like a cold spawn; an
  * exec failure inside an entry names the stage. */
 TEST(sandbox_pool_fallback_and_errors)
@@ -535,17 +573,28 @@ TEST(sandbox_pool_fallback_and_errors)
     POOL_REQUIRE_OK(pool_make(&p, 1, &pool, &e));
     CHECK_INT(sl_sandbox_pool_spawn(pool, missing, NULL, 0, &run, &e), SL_ESANDBOX_EXEC);
     CHECK(run == NULL);
-    CHECK_INT(sl_sandbox_pool_spawn(pool, not_exec, NULL, 0, &run, &e), SL_ESANDBOX_EXEC);
+    /* The cold spawn returns before the payload's execve: its poll reports the failure. */
+    CHECK_INT(sl_sandbox_pool_spawn(pool, not_exec, NULL, 0, &run, &e), SL_OK);
+    REQUIRE(run != NULL);
+    CHECK_INT(sl_sandbox_poll(run, -1, &e), SL_ESANDBOX_EXEC);
     CHECK_STR(e.stage, "execve");
     CHECK(strstr(e.message, "sandbox setup failed at execve \"/etc/hostname\"") != NULL);
-    CHECK(run == NULL);
-    CHECK_INT(sl_sandbox_pool_spawn(pool, a_dir, NULL, 0, &run, &e), SL_ESANDBOX_EXEC);
+    CHECK_INT(sl_sandbox_take_result(run, &r), SL_ESTATE);
+    sl_sandbox_free(run);
+    run = NULL;
+    /* A pooled run returns once the entry has the request: its poll reports the failure. */
+    CHECK_INT(sl_sandbox_pool_spawn(pool, a_dir, NULL, 0, &run, &e), SL_OK);
+    REQUIRE(run != NULL);
+    CHECK_INT(sl_sandbox_poll(run, -1, &e), SL_ESANDBOX_EXEC);
     CHECK_STR(e.stage, "execve");
     CHECK_STR(e.message, "sandbox setup failed at execve \"/usr/bin\": Permission denied");
-    CHECK(run == NULL);
+    CHECK_INT(sl_sandbox_poll(run, 0, &e), SL_ESANDBOX_EXEC);
+    CHECK_INT(sl_sandbox_take_result(run, &r), SL_ESTATE);
+    sl_sandbox_free(run);
+    run = NULL;
     sl_sandbox_pool_get_stats(pool, &st);
     CHECK_INT((int)st.cold_runs, 1);
-    CHECK_INT((int)st.pooled_runs, 0);
+    CHECK_INT((int)st.pooled_runs, 1); /* the entry took the /usr/bin/. run */
 
     /* A script outside the system folders: its folder is not in the entries. */
     REQUIRE(mkdtemp(dir) != NULL);
