@@ -19702,8 +19702,8 @@ static void sl__output_finish(sl__output *out, sl_sandbox_result *res, const sl_
 
 /* Scans policy->work_dir and decides with the policy's confirmation settings, exactly as
  * sl_scan_gate does. Returns SL_OK at levels 1 and 2, and at level 3 when the gate lets
- * the run go; otherwise the gate's code (SL_ESCAN_BLOCKED, SL_ESCAN_EXPIRED,
- * SL_ESCAN_MISMATCH, or the scan's own error) with `err` filled. */
+ * the run go. Otherwise it returns the gate's code with `err` filled: SL_ESCAN_BLOCKED,
+ * SL_ESCAN_EXPIRED, SL_ESCAN_MISMATCH, or the scan's own error. */
 static int sl__sandbox_gate(const sl_sandbox_policy *policy, sl_error *err)
 {
     sl_scan_gate_options gate;
