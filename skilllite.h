@@ -755,8 +755,10 @@ SKILLLITE_API int sl_skill_wants_network(const sl_skill *skill);
 SKILLLITE_API const char *sl_skill_version(const sl_skill *skill);
 /* Entry-point script relative to the skill folder ("scripts/main.py"), "" for none. */
 SKILLLITE_API const char *sl_skill_entry_point(const sl_skill *skill);
-/* Absolute path of the entry-point script with symlinks resolved; "" for none or when the
- * skill was parsed from memory. */
+/* Absolute host path of the entry-point script with symlinks resolved; "" for none or
+ * when the skill was parsed from memory. NOTE: at level 2 the host path is not visible
+ * inside the sandbox, where the skill folder is /skill: an argv built for sl_sandbox_spawn
+ * or the pool names "/skill/" + sl_skill_entry_point(), with work_dir = sl_skill_dir(). */
 SKILLLITE_API const char *sl_skill_entry_path(const sl_skill *skill);
 /* Absolute skill folder with symlinks resolved; "" for a skill parsed from memory. */
 SKILLLITE_API const char *sl_skill_dir(const sl_skill *skill);
@@ -1320,13 +1322,18 @@ typedef struct sl_sandbox_policy {
 
     /* Level 3: the static scanner's gate runs on work_dir before the run (required then).
      * Findings at or above high need `confirm` to return 1 (NULL blocks them), and critical
-     * findings also need `allow_critical`. See sl_scan_gate in the scan module. */
+     * findings also need `allow_critical`. See sl_scan_gate in the scan module.
+     * NOTE: approving findings does not widen the sandbox: a confirmed skill that runs
+     * subprocesses still needs `allow_subprocess`, and one that uses the network `network`. */
     sl_scan_confirm_fn confirm;
     void *confirm_user;
     int allow_critical;            /* 1: critical findings may run when confirm() approves */
     const sl_scanner *scanner;     /* NULL: the built-in rules */
-    sl_scan_registry *scan_registry; /* with scan_id: reuse an earlier, confirmed scan */
-    const char *scan_id;
+    sl_scan_registry *scan_registry; /* with scan_id: the registry that issued it */
+    const char *scan_id;           /* an earlier scan's id: the run proceeds only when the
+                                      files still hash the same (SL_ESCAN_MISMATCH otherwise).
+                                      It does not replace confirmation, and any gate decision,
+                                      a block included, uses it up (SL_ESCAN_EXPIRED after) */
 } sl_sandbox_policy;
 
 /* Output folder. Level 2 (and 3): /output starts EMPTY inside the sandbox. It is a private
@@ -1438,7 +1445,7 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
 /* Returns a file descriptor that becomes readable when sl_sandbox_poll() can make progress
  * (the setup ended, output arrived, the command ended, the deadline
  * passed). Owned by the run. */
-SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run);
+SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run); /* -1 for a NULL run */
 
 /* Advances the run, waiting at most `timeout_ms` (0: do not wait, -1: until the end).
  * Returns SL_EAGAIN while it is running and SL_OK once it has ended, after which
@@ -1457,7 +1464,8 @@ SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error 
  * report the end with SL_LIMIT_KILLED. */
 SKILLLITE_API void sl_sandbox_kill(sl_sandbox_run *run);
 
-/* Moves the finished run's result into `result`. Returns SL_ESTATE while running. */
+/* Moves the finished run's result into `result`. Returns SL_OK, SL_ESTATE while running
+ * or after a setup failure, or SL_EINVAL for a NULL argument. */
 SKILLLITE_API int sl_sandbox_take_result(sl_sandbox_run *run, sl_sandbox_result *result);
 
 /* Kills the run if it is still going, reaps it and frees everything. NULL does nothing. */
@@ -1471,7 +1479,8 @@ typedef struct sl_sandbox_support {
     char reasons[SL_LAYER_COUNT][160]; /* for each missing layer: why, and how to enable it */
 } sl_sandbox_support;
 
-/* Probes the kernel (forks a short-lived child for the namespace checks). */
+/* Probes the kernel (forks a short-lived child for the namespace checks). Returns SL_OK
+ * with `support` filled, or SL_EINVAL for a NULL `support`. */
 SKILLLITE_API int sl_sandbox_probe(sl_sandbox_support *support, sl_error *err);
 
 /* Runs `skill`'s entry point with its interpreter (python3, node or bash, looked up in
@@ -16498,8 +16507,12 @@ static int sl__rules_check_changes(sl__rules_ctx *c, const sl_value *disable,
         const sl_value *v = sl_value_at(disable, k);
         if (sl_value_kind(v) != SL_VALUE_STRING ||
             sl__rule_find(c->sc, sl_value_str(v).ptr, sl_value_str(v).len) < 0) {
-            return sl__rules_fail(c, v, "unknown rule id in 'disable'; list the ids with "
-                                  "sl_scanner_rule_at or docs/SCANNER.md");
+            char what[200];
+
+            snprintf(what, sizeof(what), "unknown rule id \"%.80s\" in 'disable'; list the "
+                     "ids with sl_scanner_rule_count and sl_scanner_rule_at",
+                     sl_value_cstr(v));
+            return sl__rules_fail(c, v, what);
         }
     }
     if (sev != NULL && sl_value_kind(sev) != SL_VALUE_OBJECT) {
@@ -16510,7 +16523,11 @@ static int sl__rules_check_changes(sl__rules_ctx *c, const sl_value *disable,
         const sl_value *key = sl_value_key_at(sev, k);
         const sl_value *v = sl_value_at(sev, k);
         if (sl__rule_find(c->sc, sl_value_str(key).ptr, sl_value_str(key).len) < 0) {
-            return sl__rules_fail(c, key, "unknown rule id in 'severity'");
+            char what[200];
+
+            snprintf(what, sizeof(what), "unknown rule id \"%.80s\" in 'severity'",
+                     sl_value_cstr(key));
+            return sl__rules_fail(c, key, what);
         }
         if (sl_value_kind(v) != SL_VALUE_STRING ||
             sl_scan_severity_parse(sl_value_str(v).ptr, sl_value_str(v).len) == 0) {
@@ -23277,8 +23294,8 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
         *out = NULL;
     }
     if (out == NULL || (input == NULL && input_len > 0)) {
-        return sl__error(err, SL_EINVAL, "sl_sandbox_spawn: `run` must not be NULL, and "
-                         "`input` only NULL with length 0");
+        return sl__error(err, SL_EINVAL, "sandbox: `input` may be NULL only with length 0 "
+                         "(and sl_sandbox_spawn needs a `run` pointer)");
     }
     rc = sl__plan_check(policy, argv, err);
     if (rc != SL_OK) {

@@ -150,13 +150,18 @@ typedef struct sl_sandbox_policy {
 
     /* Level 3: the static scanner's gate runs on work_dir before the run (required then).
      * Findings at or above high need `confirm` to return 1 (NULL blocks them), and critical
-     * findings also need `allow_critical`. See sl_scan_gate in the scan module. */
+     * findings also need `allow_critical`. See sl_scan_gate in the scan module.
+     * NOTE: approving findings does not widen the sandbox: a confirmed skill that runs
+     * subprocesses still needs `allow_subprocess`, and one that uses the network `network`. */
     sl_scan_confirm_fn confirm;
     void *confirm_user;
     int allow_critical;            /* 1: critical findings may run when confirm() approves */
     const sl_scanner *scanner;     /* NULL: the built-in rules */
-    sl_scan_registry *scan_registry; /* with scan_id: reuse an earlier, confirmed scan */
-    const char *scan_id;
+    sl_scan_registry *scan_registry; /* with scan_id: the registry that issued it */
+    const char *scan_id;           /* an earlier scan's id: the run proceeds only when the
+                                      files still hash the same (SL_ESCAN_MISMATCH otherwise).
+                                      It does not replace confirmation, and any gate decision,
+                                      a block included, uses it up (SL_ESCAN_EXPIRED after) */
 } sl_sandbox_policy;
 
 /* Output folder. Level 2 (and 3): /output starts EMPTY inside the sandbox. It is a private
@@ -268,7 +273,7 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
 /* Returns a file descriptor that becomes readable when sl_sandbox_poll() can make progress
  * (the setup ended, output arrived, the command ended, the deadline
  * passed). Owned by the run. */
-SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run);
+SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run); /* -1 for a NULL run */
 
 /* Advances the run, waiting at most `timeout_ms` (0: do not wait, -1: until the end).
  * Returns SL_EAGAIN while it is running and SL_OK once it has ended, after which
@@ -287,7 +292,8 @@ SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error 
  * report the end with SL_LIMIT_KILLED. */
 SKILLLITE_API void sl_sandbox_kill(sl_sandbox_run *run);
 
-/* Moves the finished run's result into `result`. Returns SL_ESTATE while running. */
+/* Moves the finished run's result into `result`. Returns SL_OK, SL_ESTATE while running
+ * or after a setup failure, or SL_EINVAL for a NULL argument. */
 SKILLLITE_API int sl_sandbox_take_result(sl_sandbox_run *run, sl_sandbox_result *result);
 
 /* Kills the run if it is still going, reaps it and frees everything. NULL does nothing. */
@@ -301,7 +307,8 @@ typedef struct sl_sandbox_support {
     char reasons[SL_LAYER_COUNT][160]; /* for each missing layer: why, and how to enable it */
 } sl_sandbox_support;
 
-/* Probes the kernel (forks a short-lived child for the namespace checks). */
+/* Probes the kernel (forks a short-lived child for the namespace checks). Returns SL_OK
+ * with `support` filled, or SL_EINVAL for a NULL `support`. */
 SKILLLITE_API int sl_sandbox_probe(sl_sandbox_support *support, sl_error *err);
 
 /* Runs `skill`'s entry point with its interpreter (python3, node or bash, looked up in

@@ -3538,8 +3538,8 @@ SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *
         *out = NULL;
     }
     if (out == NULL || (input == NULL && input_len > 0)) {
-        return sl__error(err, SL_EINVAL, "sl_sandbox_spawn: `run` must not be NULL, and "
-                         "`input` only NULL with length 0");
+        return sl__error(err, SL_EINVAL, "sandbox: `input` may be NULL only with length 0 "
+                         "(and sl_sandbox_spawn needs a `run` pointer)");
     }
     rc = sl__plan_check(policy, argv, err);
     if (rc != SL_OK) {

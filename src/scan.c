@@ -1335,8 +1335,12 @@ static int sl__rules_check_changes(sl__rules_ctx *c, const sl_value *disable,
         const sl_value *v = sl_value_at(disable, k);
         if (sl_value_kind(v) != SL_VALUE_STRING ||
             sl__rule_find(c->sc, sl_value_str(v).ptr, sl_value_str(v).len) < 0) {
-            return sl__rules_fail(c, v, "unknown rule id in 'disable'; list the ids with "
-                                  "sl_scanner_rule_at or docs/SCANNER.md");
+            char what[200];
+
+            snprintf(what, sizeof(what), "unknown rule id \"%.80s\" in 'disable'; list the "
+                     "ids with sl_scanner_rule_count and sl_scanner_rule_at",
+                     sl_value_cstr(v));
+            return sl__rules_fail(c, v, what);
         }
     }
     if (sev != NULL && sl_value_kind(sev) != SL_VALUE_OBJECT) {
@@ -1347,7 +1351,11 @@ static int sl__rules_check_changes(sl__rules_ctx *c, const sl_value *disable,
         const sl_value *key = sl_value_key_at(sev, k);
         const sl_value *v = sl_value_at(sev, k);
         if (sl__rule_find(c->sc, sl_value_str(key).ptr, sl_value_str(key).len) < 0) {
-            return sl__rules_fail(c, key, "unknown rule id in 'severity'");
+            char what[200];
+
+            snprintf(what, sizeof(what), "unknown rule id \"%.80s\" in 'severity'",
+                     sl_value_cstr(key));
+            return sl__rules_fail(c, key, what);
         }
         if (sl_value_kind(v) != SL_VALUE_STRING ||
             sl_scan_severity_parse(sl_value_str(v).ptr, sl_value_str(v).len) == 0) {

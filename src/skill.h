@@ -183,8 +183,10 @@ SKILLLITE_API int sl_skill_wants_network(const sl_skill *skill);
 SKILLLITE_API const char *sl_skill_version(const sl_skill *skill);
 /* Entry-point script relative to the skill folder ("scripts/main.py"), "" for none. */
 SKILLLITE_API const char *sl_skill_entry_point(const sl_skill *skill);
-/* Absolute path of the entry-point script with symlinks resolved; "" for none or when the
- * skill was parsed from memory. */
+/* Absolute host path of the entry-point script with symlinks resolved; "" for none or
+ * when the skill was parsed from memory. NOTE: at level 2 the host path is not visible
+ * inside the sandbox, where the skill folder is /skill: an argv built for sl_sandbox_spawn
+ * or the pool names "/skill/" + sl_skill_entry_point(), with work_dir = sl_skill_dir(). */
 SKILLLITE_API const char *sl_skill_entry_path(const sl_skill *skill);
 /* Absolute skill folder with symlinks resolved; "" for a skill parsed from memory. */
 SKILLLITE_API const char *sl_skill_dir(const sl_skill *skill);
