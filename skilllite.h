@@ -844,8 +844,9 @@ SKILLLITE_API void sl_skill_dir_list_free(sl_skill_dir_list *list);
  *     are scanned as shell in turn).
  *
  * Rules have stable ids (`py-exec-shell`, `js-dynamic-code`, `sh-download-exec`, ...), a
- * category, a severity and a message; sl_scanner_rule_at lists them and docs/SCANNER.md
- * describes each one with the measured recall and false-positive rate. A YAML rule file
+ * category, a severity and a message; sl_scanner_rule_count and sl_scanner_rule_at list
+ * them (the project's docs/SCANNER.md also gives the measured recall and false-positive
+ * rate). A YAML rule file
  * can add token or substring rules, disable rules and change severities.
  *
  * Confirmation flow: a report carries the SHA-256 of exactly what was scanned. A
@@ -923,7 +924,8 @@ typedef struct sl_scan_rule_info {
     const char *category;
     int severity;          /* current severity, after overrides */
     int language;          /* sl_scan_language it applies to; SL_SCAN_LANG_NONE for rules
-                              about files themselves (binaries, symlinks) */
+                              about files themselves (binaries, symlinks) and for custom
+                              rules, whose `languages:` list may name several */
     const char *message;
     int enabled;           /* 0 when a rule file disabled it */
     int custom;            /* 1 for a rule from a rule file */
@@ -1061,7 +1063,8 @@ SKILLLITE_API char *sl_scan_report_summary(const sl_scan_report *report, char *o
 /* Report formats for sl_scan_report_write. */
 typedef enum sl_scan_format {
     SL_SCAN_FORMAT_TEXT = 0,   /* "path:line:col: severity [rule] message", the snippet on
-                                  the next line, then the summary line */
+                                  the next line, then the summary line followed by
+                                  " (N files, N bytes)" */
     SL_SCAN_FORMAT_JSON = 1,   /* {"sha256","files","bytes","summary":{...},"findings":[...]} */
     SL_SCAN_FORMAT_SARIF = 2   /* SARIF 2.1.0: one run, tool.driver.name "skilllite" */
 } sl_scan_format;
@@ -16858,7 +16861,7 @@ SKILLLITE_API int sl_scan_registry_consume(sl_scan_registry *registry, const cha
             break;
         }
         if (strncmp(e->sha256, sha256_hex, 65) != 0) {
-            return sl__error(err, SL_ESCAN_MISMATCH, "scan id %.40s was issued for other "
+            return sl__error(err, SL_ESCAN_MISMATCH, "scan id '%.40s' was issued for other "
                              "content (sha256 %.12s...); the files changed since that scan, so "
                              "scan them again", id, e->sha256);
         }

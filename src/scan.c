@@ -1686,7 +1686,7 @@ SKILLLITE_API int sl_scan_registry_consume(sl_scan_registry *registry, const cha
             break;
         }
         if (strncmp(e->sha256, sha256_hex, 65) != 0) {
-            return sl__error(err, SL_ESCAN_MISMATCH, "scan id %.40s was issued for other "
+            return sl__error(err, SL_ESCAN_MISMATCH, "scan id '%.40s' was issued for other "
                              "content (sha256 %.12s...); the files changed since that scan, so "
                              "scan them again", id, e->sha256);
         }
