@@ -50,7 +50,7 @@ $(BUILD)/test_security: skilllite.h tests/test.h $(SECURITY_SRC)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -I. -Itests -o $@ $(SECURITY_SRC)
 
 # Plain drivers that replay each fuzz target's seed corpus without libFuzzer.
-$(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c skilllite.h
+$(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) skilllite.h
 	@mkdir -p $(BUILD)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -I. -o $@ tests/fuzz/replay.c $<
 

@@ -1184,9 +1184,9 @@ SKILLLITE_API int sl_scan_gate_skill(const sl_scan_gate_options *opt, const sl_s
  *   2  the sandbox: new user, mount, PID, network, IPC and UTS namespaces, a private
  *      read-only root, a size-capped tmpfs as the only writable place, seccomp-bpf,
  *      Landlock, no capabilities, no_new_privs, resource limits and a cgroup.
- *   3  level 2 after the static scanner's gate: every spawn first scans work_dir, and
- *      findings at or above high run only when the policy's `confirm` callback approves
- *      (critical ones also need `allow_critical`); see sl_scan_gate.
+ *   3  level 2 after the static scanner's gate. Every spawn first scans work_dir. Findings
+ *      at or above high run only when the policy's `confirm` callback approves them, and
+ *      critical ones also need `allow_critical` (see sl_scan_gate).
  *
  * Fail closed: when the kernel refuses a layer that the level needs, spawning fails with
  * the layer's SL_ESANDBOX_* code and a message that names the layer and the likely fix.
@@ -1422,11 +1422,11 @@ SKILLLITE_API void sl_sandbox_result_free(sl_sandbox_result *result);
 
 /* Runs `argv` (argv[0] is an absolute path or a name looked up in PATH) under `policy`
  * with `input` on stdin, and waits for the end. Returns SL_OK when the command ran, even if
- * it failed or a limit ended it (see `result`); otherwise an error code with `err` filled
- * and `result` zeroed: SL_EINVAL, SL_ESANDBOX_POLICY (a policy value out of range),
- * another SL_ESANDBOX_* code (a layer the kernel rejected), SL_ENOMEM, or at level 3 the
- * gate's SL_ESCAN_BLOCKED (findings not confirmed), SL_ESCAN_EXPIRED or SL_ESCAN_MISMATCH
- * (a stale scan id). */
+ * it failed or a limit ended it (see `result`). Otherwise `err` is filled, `result` is
+ * zeroed, and the code is one of: SL_EINVAL; SL_ESANDBOX_POLICY (a policy value out of
+ * range); another SL_ESANDBOX_* code (a layer the kernel rejected); SL_ENOMEM; and at
+ * level 3 the gate's SL_ESCAN_BLOCKED (findings not confirmed) or SL_ESCAN_EXPIRED and
+ * SL_ESCAN_MISMATCH (a stale scan id). */
 SKILLLITE_API int sl_sandbox_exec(const sl_sandbox_policy *policy, const char *const *argv,
                                   const void *input, size_t input_len,
                                   sl_sandbox_result *result, sl_error *err);
@@ -1434,37 +1434,38 @@ SKILLLITE_API int sl_sandbox_exec(const sl_sandbox_policy *policy, const char *c
 /* A run in progress (non-blocking API). */
 typedef struct sl_sandbox_run sl_sandbox_run;
 
-/* Starts `argv` under `policy` and returns at once. The input is copied. Returns SL_OK with
- * `*run` set, or an error as for sl_sandbox_exec found before the children exist: the
- * policy check, the level 3 gate, a program not found, planning, the parent's part of the
- * setup (clone, uid and gid maps, the run's cgroup). The call does not wait for the payload's
- * execve: setup failures of the child are reported by sl_sandbox_poll, with the same code,
- * stage and message as sl_sandbox_exec returns for them. Input written to the payload's
- * stdin before its execve waits in the pipe. */
+/* Starts `argv` under `policy` and returns at once; the input is copied. Returns SL_OK with
+ * `*run` set, or one of sl_sandbox_exec's errors when it is found before the children
+ * exist. Those are the policy check, the level 3 gate, a program not found, planning, and
+ * the parent's part of the setup (clone, uid and gid maps, the run's cgroup). The call does
+ * not wait for the payload's execve, so sl_sandbox_poll reports the child's setup failures,
+ * with the same code, stage and message that sl_sandbox_exec returns for them. Input
+ * written before the payload's execve waits in the stdin pipe. */
 SKILLLITE_API int sl_sandbox_spawn(const sl_sandbox_policy *policy, const char *const *argv,
                                    const void *input, size_t input_len,
                                    sl_sandbox_run **run, sl_error *err);
 
-/* Returns a file descriptor that becomes readable when sl_sandbox_poll() can make progress
- * (the setup ended, output arrived, the command ended, the deadline
- * passed). Owned by the run. */
+/* Returns a file descriptor, owned by the run, that becomes readable when sl_sandbox_poll()
+ * can make progress: the setup ended, output arrived, the command ended or the deadline
+ * passed. */
 SKILLLITE_API int sl_sandbox_fd(const sl_sandbox_run *run); /* -1 for a NULL run */
 
 /* Advances the run, waiting at most `timeout_ms` (0: do not wait, -1: until the end).
  * Returns SL_EAGAIN while it is running and SL_OK once it has ended, after which
- * sl_sandbox_take_result() hands over the result. Other codes end the run: SL_EINVAL (NULL
- * run), SL_ESANDBOX_SPAWN (a system call of the host side failed; `err` names it), or a
- * setup failure of the child: the layer's SL_ESANDBOX_* code (SL_ESANDBOX_EXEC when execve
- * failed) with `err` naming the stage and the fix, or SL_ETIMEOUT when the setup was not
- * over by the deadline. After a setup failure the children are killed and reaped, every
- * later poll returns the same code and message, there is no result (SL_ESTATE), and the
- * host frees the run. A run killed by sl_sandbox_kill() during its setup ends with SL_OK
- * and SL_LIMIT_KILLED. */
+ * sl_sandbox_take_result() hands over the result. Other codes end the run:
+ *   SL_EINVAL            NULL run
+ *   SL_ESANDBOX_SPAWN    a system call of the host side failed (`err` names it)
+ *   SL_ESANDBOX_*        the child's setup failed at that layer (SL_ESANDBOX_EXEC for
+ *                        execve), with `err` naming the stage and the fix
+ *   SL_ETIMEOUT          the setup was not over by the deadline
+ * After a setup failure the children are killed and reaped, and every later poll returns
+ * the same code and message. There is no result (SL_ESTATE), and the host frees the run.
+ * A run killed by sl_sandbox_kill() during its setup ends with SL_OK and SL_LIMIT_KILLED. */
 SKILLLITE_API int sl_sandbox_poll(sl_sandbox_run *run, int timeout_ms, sl_error *err);
 
-/* Ends the run: every process is killed (at level 2 by the sandbox's init, which reaps them
- * so their CPU time is counted; after 200 ms the spawner kills init itself). The next polls
- * report the end with SL_LIMIT_KILLED. */
+/* Ends the run by killing every process of it. At level 2 the sandbox's init kills and reaps
+ * them, so their CPU time is counted, and after 200 ms the spawner kills init itself. The
+ * next polls report the end with SL_LIMIT_KILLED. */
 SKILLLITE_API void sl_sandbox_kill(sl_sandbox_run *run);
 
 /* Moves the finished run's result into `result`. Returns SL_OK, SL_ESTATE while running
@@ -18637,15 +18638,15 @@ SL__SHARED int sl__cgroup_create(const sl_sandbox_policy *policy, sl__cgroup *cg
     return sl__cgroup_create_in(policy, &base, cg, err);
 }
 
-/* Moves the calling process into the run's cgroup(s). Runs in the child between fork and
- * exec: no allocation, no stdio, only getpid() and write() on the fds opened before fork.
- * The pid is the caller's pid in its own PID namespace, which is also how the kernel reads
- * it. Returns 0 (also when there is no cgroup) or -errno. */
-SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
+/* Moves process `pid` into the run's cgroup(s) by writing it to the cgroup.procs fds
+ * opened before fork. It is async-signal-safe (no allocation, no stdio), so the child may
+ * call it between fork and exec, and the spawning parent calls it to move init. Returns 0
+ * (also when there is no cgroup) or -errno. */
+SL__SHARED int sl__cgroup_join_pid(const sl__cgroup *cg, pid_t pid)
 {
     char digits[24];
     char text[24];
-    unsigned long pid = (unsigned long)getpid();
+    unsigned long value = (unsigned long)pid;
     size_t n = 0;
     size_t len = 0;
     int fds[2];
@@ -18655,9 +18656,9 @@ SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
         return 0;
     }
     do {
-        digits[n++] = (char)('0' + pid % 10);
-        pid /= 10;
-    } while (pid != 0 && n < sizeof(digits));
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0 && n < sizeof(digits));
     while (n > 0) {
         text[len++] = digits[--n];
     }
@@ -18667,6 +18668,7 @@ SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
     fds[1] = cg->pids_procs_fd;
     for (i = 0; i < 2; i++) {
         ssize_t w;
+
         if (fds[i] < 0) {
             if (i == 0) {
                 return -EBADF;
@@ -18684,6 +18686,13 @@ SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
         }
     }
     return 0;
+}
+
+/* Moves the calling process into the run's cgroup(s); see sl__cgroup_join_pid. The pid is
+ * the caller's pid in its own PID namespace, which is also how the kernel reads it. */
+SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
+{
+    return sl__cgroup_join_pid(cg, getpid());
 }
 
 /* Sends SIGKILL to every pid listed in `dir`/cgroup.procs. Returns the number signalled. */
@@ -23127,35 +23136,6 @@ static int sl__pipes_open(sl__spawn_pipes *p, int level, sl_error *err)
     return SL_OK;
 }
 
-/* Moves process `pid` into the run's cgroup(s). Returns 0 or -errno. */
-static int sl__cgroup_attach(const sl__cgroup *cg, pid_t pid)
-{
-    char text[24];
-    int fds[2];
-    int len = snprintf(text, sizeof(text), "%d\n", (int)pid);
-    int i;
-
-    fds[0] = cg->procs_fd;
-    fds[1] = cg->pids_procs_fd;
-    for (i = 0; i < 2; i++) {
-        ssize_t w;
-
-        if (fds[i] < 0) {
-            if (i == 0) {
-                return -EBADF;
-            }
-            continue;
-        }
-        do {
-            w = write(fds[i], text, (size_t)len);
-        } while (w < 0 && errno == EINTR);
-        if (w != len) {
-            return w < 0 ? -errno : -EIO;
-        }
-    }
-    return 0;
-}
-
 /* The deferred cgroup of a level 2 run: created while init builds the sandbox (the two
  * overlap, which takes the cgroup's cost off the spawn's critical path), init moved into it
  * by the parent, then 'c' or 'n' to init. The cgroup belongs to the run from here on, so a
@@ -23171,7 +23151,7 @@ static int sl__spawn_cgroup(sl_sandbox_run *run, sl__plan *plan, int sync_w, sl_
         return rc;
     }
     if (run->have_cgroup) {
-        rc = sl__cgroup_attach(&run->cgroup, run->pid);
+        rc = sl__cgroup_join_pid(&run->cgroup, run->pid);
         if (rc != 0) {
             return sl__error_sys(err, SL_ESANDBOX_CGROUP, "join cgroup", -rc,
                                  "cannot move the sandbox init into its cgroup \"%s\": %s%s",

@@ -635,15 +635,15 @@ SL__SHARED int sl__cgroup_create(const sl_sandbox_policy *policy, sl__cgroup *cg
     return sl__cgroup_create_in(policy, &base, cg, err);
 }
 
-/* Moves the calling process into the run's cgroup(s). Runs in the child between fork and
- * exec: no allocation, no stdio, only getpid() and write() on the fds opened before fork.
- * The pid is the caller's pid in its own PID namespace, which is also how the kernel reads
- * it. Returns 0 (also when there is no cgroup) or -errno. */
-SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
+/* Moves process `pid` into the run's cgroup(s) by writing it to the cgroup.procs fds
+ * opened before fork. It is async-signal-safe (no allocation, no stdio), so the child may
+ * call it between fork and exec, and the spawning parent calls it to move init. Returns 0
+ * (also when there is no cgroup) or -errno. */
+SL__SHARED int sl__cgroup_join_pid(const sl__cgroup *cg, pid_t pid)
 {
     char digits[24];
     char text[24];
-    unsigned long pid = (unsigned long)getpid();
+    unsigned long value = (unsigned long)pid;
     size_t n = 0;
     size_t len = 0;
     int fds[2];
@@ -653,9 +653,9 @@ SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
         return 0;
     }
     do {
-        digits[n++] = (char)('0' + pid % 10);
-        pid /= 10;
-    } while (pid != 0 && n < sizeof(digits));
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0 && n < sizeof(digits));
     while (n > 0) {
         text[len++] = digits[--n];
     }
@@ -665,6 +665,7 @@ SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
     fds[1] = cg->pids_procs_fd;
     for (i = 0; i < 2; i++) {
         ssize_t w;
+
         if (fds[i] < 0) {
             if (i == 0) {
                 return -EBADF;
@@ -682,6 +683,13 @@ SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
         }
     }
     return 0;
+}
+
+/* Moves the calling process into the run's cgroup(s); see sl__cgroup_join_pid. The pid is
+ * the caller's pid in its own PID namespace, which is also how the kernel reads it. */
+SL__SHARED int sl__cgroup_join(const sl__cgroup *cg)
+{
+    return sl__cgroup_join_pid(cg, getpid());
 }
 
 /* Sends SIGKILL to every pid listed in `dir`/cgroup.procs. Returns the number signalled. */

@@ -3368,35 +3368,6 @@ static int sl__pipes_open(sl__spawn_pipes *p, int level, sl_error *err)
     return SL_OK;
 }
 
-/* Moves process `pid` into the run's cgroup(s). Returns 0 or -errno. */
-static int sl__cgroup_attach(const sl__cgroup *cg, pid_t pid)
-{
-    char text[24];
-    int fds[2];
-    int len = snprintf(text, sizeof(text), "%d\n", (int)pid);
-    int i;
-
-    fds[0] = cg->procs_fd;
-    fds[1] = cg->pids_procs_fd;
-    for (i = 0; i < 2; i++) {
-        ssize_t w;
-
-        if (fds[i] < 0) {
-            if (i == 0) {
-                return -EBADF;
-            }
-            continue;
-        }
-        do {
-            w = write(fds[i], text, (size_t)len);
-        } while (w < 0 && errno == EINTR);
-        if (w != len) {
-            return w < 0 ? -errno : -EIO;
-        }
-    }
-    return 0;
-}
-
 /* The deferred cgroup of a level 2 run: created while init builds the sandbox (the two
  * overlap, which takes the cgroup's cost off the spawn's critical path), init moved into it
  * by the parent, then 'c' or 'n' to init. The cgroup belongs to the run from here on, so a
@@ -3412,7 +3383,7 @@ static int sl__spawn_cgroup(sl_sandbox_run *run, sl__plan *plan, int sync_w, sl_
         return rc;
     }
     if (run->have_cgroup) {
-        rc = sl__cgroup_attach(&run->cgroup, run->pid);
+        rc = sl__cgroup_join_pid(&run->cgroup, run->pid);
         if (rc != 0) {
             return sl__error_sys(err, SL_ESANDBOX_CGROUP, "join cgroup", -rc,
                                  "cannot move the sandbox init into its cgroup \"%s\": %s%s",
