@@ -213,7 +213,7 @@ TEST(sandbox_pool_isolation_matches_cold)
         "echo x > /tmp/ok && echo tmp=writable\n"
         "echo uid=$(id -u) host=$(hostname) pwd=$(pwd)\n"
         "grep -E '^(Cap(Eff|Prm|Bnd)|NoNewPrivs|Seccomp):' /proc/self/status\n"
-        "ls /proc | grep -cE '^[0-9]+$'\n"
+        "ls /proc > /tmp/pids; grep -cE '^[0-9]+$' /tmp/pids\n"
         "ls /proc/self/fd | tr '\\n' ' '; echo\n"
         "ls /dev | tr '\\n' ' '; echo\n"
         "echo cgroups=$(grep -c ':/skilllite' /proc/self/cgroup)\n";
